@@ -1,0 +1,93 @@
+"""The typed JSON API under /api/v1/ with its OpenAPI document (/api/v1/docs).
+
+Authentication: the web session (with CSRF) or ``Authorization: Bearer zw_…``.
+Every error has one shape: ``{"code": …, "message": …, "field": …}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from zhengwu.core.errors import AppError
+from zhengwu.core.tokens import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Zhengwu API",
+    version="1",
+    description="区行政服务中心一体化平台 API。错误格式统一为 {code, message, field}。",
+    urls_namespace="api",
+    auth=[django_auth, BearerToken()],
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None,
+           details: Any = None) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    if details:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(AppError)
+def on_app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.field, exc.details or None)
+
+
+def _loc_to_field(loc: list[Any]) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload", "data")]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = exc.errors
+    first = errors[0] if errors else {}
+    field = _loc_to_field(list(first.get("loc", [])))
+    message = str(first.get("msg", "输入不合法"))
+    details = [{"field": _loc_to_field(list(e.get("loc", []))), "message": str(e.get("msg", "")),
+                "type": e.get("type")} for e in errors]
+    return _error(request, 422, "invalid", f"{field or '请求'}:{message}", field, {"errors": details})
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "请先登录或提供有效的令牌。")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "对象不存在或不在您的数据范围内。")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from zhengwu.core.api import router as core_router
+    from zhengwu.org.api import router as org_router
+
+    api.add_router("/core/", core_router)
+    api.add_router("/org/", org_router)
+
+
+_register_routers()
+
+__all__ = ["api"]

@@ -1,0 +1,209 @@
+"""One settings module, driven by the environment.
+
+* no ``DATABASE_URL``      -> SQLite under ``var/`` in WAL mode, immediate transactions
+* ``DATABASE_URL=postgres://...`` -> PostgreSQL
+* ``REDIS_URL``            -> huey, cache and sessions in Redis
+* ``ZHENGWU_PRODUCTION=1`` -> production mode: refuses to start with a default secret
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.config.env import env, env_bool, env_int
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(env("ZHENGWU_HOME") or PACKAGE_DIR.parent)
+VAR_DIR = Path(env("ZHENGWU_VAR") or BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+PRODUCTION = env_bool("ZHENGWU_PRODUCTION")
+DEBUG = env_bool("ZHENGWU_DEBUG", default=not PRODUCTION)
+
+# Development defaults. Production refuses all of them.
+_DEFAULT_SECRET = "dev-insecure-zhengwu-secret-key-change-me-0000000000000000"
+_DEFAULT_DATA_KEY = "00112233445566778899aabbccddeeff"  # SM4 key (hex, 128 bit)
+_DEFAULT_INDEX_KEY = "dev-insecure-blind-index-key"
+_DEFAULT_AUDIT_KEY = "dev-insecure-audit-chain-key"
+
+SECRET_KEY = env("ZHENGWU_SECRET_KEY", _DEFAULT_SECRET)
+# Field encryption (SM4-GCM) key, the keyed SM3 blind index key, the audit chain key.
+ZHENGWU_DATA_KEY = env("ZHENGWU_DATA_KEY", _DEFAULT_DATA_KEY)
+ZHENGWU_INDEX_KEY = env("ZHENGWU_INDEX_KEY", _DEFAULT_INDEX_KEY)
+ZHENGWU_AUDIT_KEY = env("ZHENGWU_AUDIT_KEY", _DEFAULT_AUDIT_KEY)
+
+if PRODUCTION:
+    defaults = {
+        "ZHENGWU_SECRET_KEY": (SECRET_KEY, _DEFAULT_SECRET),
+        "ZHENGWU_DATA_KEY": (ZHENGWU_DATA_KEY, _DEFAULT_DATA_KEY),
+        "ZHENGWU_INDEX_KEY": (ZHENGWU_INDEX_KEY, _DEFAULT_INDEX_KEY),
+        "ZHENGWU_AUDIT_KEY": (ZHENGWU_AUDIT_KEY, _DEFAULT_AUDIT_KEY),
+    }
+    bad = [name for name, (value, default) in defaults.items() if value == default or not value]
+    if bad:
+        raise ImproperlyConfigured(
+            "Production mode refuses to start with default secrets: set "
+            + ", ".join(bad)
+            + " (or the matching *_FILE variables)."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("ZHENGWU_DEBUG must be off in production mode.")
+
+ALLOWED_HOSTS = [h.strip() for h in (env("ZHENGWU_ALLOWED_HOSTS") or ("*" if DEBUG else "")).split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("ZHENGWU_CSRF_TRUSTED_ORIGINS") or "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "zhengwu.core",
+    "zhengwu.org",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhengwu.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zhengwu.config.urls"
+WSGI_APPLICATION = "zhengwu.config.wsgi.application"
+ASGI_APPLICATION = "zhengwu.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhengwu.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ZHENGWU_CONN_MAX_AGE", 60))}
+    DATABASES["default"].setdefault("TEST", {})
+    if env("ZHENGWU_TEST_DB_NAME"):
+        DATABASES["default"]["TEST"]["NAME"] = env("ZHENGWU_TEST_DB_NAME")
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env("ZHENGWU_SQLITE_PATH") or str(VAR_DIR / "zhengwu.sqlite3"),
+            "OPTIONS": {
+                # Immediate transactions take the write lock at BEGIN, so two writers
+                # never deadlock on a lock upgrade; WAL lets readers run beside them.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth -------------------------------------------------------------------
+AUTH_USER_MODEL = "org.User"
+AUTHENTICATION_BACKENDS = ["zhengwu.org.auth.RoleBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "zhengwu.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+SESSION_COOKIE_AGE = env_int("ZHENGWU_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the session
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the cookie-less header in base.html instead
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- i18n -------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static -----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- cache and jobs ---------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": env("ZHENGWU_HUEY_NAME") or "zhengwu",
+        "url": REDIS_URL,
+        "immediate": env_bool("ZHENGWU_HUEY_IMMEDIATE"),
+        "consumer": {"workers": env_int("ZHENGWU_WORKERS", 2), "worker_type": "thread"},
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "zhengwu",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": env_bool("ZHENGWU_HUEY_IMMEDIATE"),
+        "consumer": {"workers": env_int("ZHENGWU_WORKERS", 2), "worker_type": "thread"},
+    }
+
+# --- the platform -----------------------------------------------------------
+ZHENGWU = {
+    # End of a working day for deadlines: "24:00" (end of day) or e.g. "17:00".
+    "DEADLINE_END_OF_DAY": env("ZHENGWU_DEADLINE_END_OF_DAY") or "24:00",
+    # Number of independent audit chains (writers take a free one; see core/audit).
+    "AUDIT_CHAINS": env_int("ZHENGWU_AUDIT_CHAINS", 16),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("ZHENGWU_LOG_LEVEL") or "WARNING"},
+}

@@ -1,0 +1,192 @@
+"""Every write of the organization app: ``<entity>_<verb>(*, actor, ...)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from zhengwu.core import audit
+from zhengwu.core.crypto import blind_index
+from zhengwu.core.errors import Conflict, InvalidInput
+from zhengwu.core.identifiers import validate_credit_code, validate_id_card, validate_mobile
+from zhengwu.org.models import (
+    Department,
+    Enterprise,
+    Person,
+    Region,
+    RegionKind,
+    RegionLevel,
+    ServiceNode,
+    ServiceNodeKind,
+    User,
+    Window,
+)
+from zhengwu.org.roles import ADMIN_ROLES, Role, ScopeKind
+
+ID_PURPOSE = "person.id_number"
+PHONE_PURPOSE = "person.phone"
+
+_CHILD_LEVEL = {None: RegionLevel.DISTRICT, RegionLevel.DISTRICT: RegionLevel.TOWNSHIP,
+                RegionLevel.TOWNSHIP: RegionLevel.VILLAGE}
+_KINDS_BY_LEVEL = {
+    RegionLevel.DISTRICT: {RegionKind.DISTRICT},
+    RegionLevel.TOWNSHIP: {RegionKind.TOWNSHIP, RegionKind.SUBDISTRICT},
+    RegionLevel.VILLAGE: {RegionKind.VILLAGE, RegionKind.COMMUNITY},
+}
+
+
+def region_create(*, actor: Any, code: str, name: str, kind: str, parent: Region | None = None,
+                  sort: int = 0) -> Region:
+    if not code.isdigit() or not 6 <= len(code) <= 12:
+        raise InvalidInput("区划代码必须是 6 到 12 位数字。", field="code", code="bad_region_code")
+    level = _CHILD_LEVEL.get(parent.level if parent else None)
+    if level is None:
+        raise InvalidInput("村(社区)下不能再设下级区划。", field="parent", code="region_too_deep")
+    if kind not in _KINDS_BY_LEVEL[level]:
+        allowed = "、".join(str(RegionKind(k).label) for k in sorted(_KINDS_BY_LEVEL[level]))
+        raise InvalidInput(f"该层级的区划类型只能是:{allowed}。", field="kind", code="bad_region_kind")
+    if Region.objects.filter(code=code).exists():
+        raise Conflict(f"区划代码 {code} 已存在。", field="code", code="duplicate")
+    with transaction.atomic():
+        region = Region.objects.create(code=code, name=name, level=level, kind=kind, parent=parent, sort=sort)
+        audit.record(actor=actor, action="region.create", obj=region, payload={"code": code, "name": name})
+    return region
+
+
+def department_create(*, actor: Any, code: str, name: str, short_name: str = "", sort: int = 0) -> Department:
+    if not name.strip():
+        raise InvalidInput("部门名称不能为空。", field="name", code="required")
+    try:
+        with transaction.atomic():
+            dept = Department.objects.create(code=code, name=name.strip(), short_name=short_name, sort=sort)
+            audit.record(actor=actor, action="department.create", obj=dept, payload={"code": code, "name": name})
+    except IntegrityError:
+        raise Conflict("部门编码或名称已存在。", field="code", code="duplicate") from None
+    return dept
+
+
+def window_create(*, actor: Any, department: Department, number: str, name: str, zone: str = "") -> Window:
+    try:
+        with transaction.atomic():
+            window = Window.objects.create(department=department, number=number, name=name, zone=zone)
+            audit.record(actor=actor, action="window.create", obj=window, payload={"number": number})
+    except IntegrityError:
+        raise Conflict(f"窗口号 {number} 已存在。", field="number", code="duplicate") from None
+    return window
+
+
+def service_node_create(*, actor: Any, kind: str, name: str, region: Region | None = None,
+                        parent: ServiceNode | None = None, address: str = "") -> ServiceNode:
+    if kind not in ServiceNodeKind.values:
+        raise InvalidInput("未知的网点类型。", field="kind", code="bad_choice")
+    if kind != ServiceNodeKind.CENTER and (parent is None or parent.kind == ServiceNodeKind.STATION):
+        raise InvalidInput("分中心和驿站必须隶属于中心或分中心。", field="parent", code="parent_required")
+    if kind == ServiceNodeKind.CENTER and ServiceNode.objects.filter(kind=ServiceNodeKind.CENTER).exists():
+        raise Conflict("企业综合服务中心只能有一个。", field="kind", code="duplicate")
+    with transaction.atomic():
+        node = ServiceNode.objects.create(kind=kind, name=name, region=region, parent=parent, address=address)
+        audit.record(actor=actor, action="service_node.create", obj=node, payload={"kind": kind, "name": name})
+    return node
+
+
+def enterprise_register(*, actor: Any, credit_code: str, name: str, legal_representative: str = "",
+                        region: Region | None = None) -> Enterprise:
+    code = validate_credit_code(credit_code, field="credit_code")
+    if not name.strip():
+        raise InvalidInput("企业名称不能为空。", field="name", code="required")
+    existing = Enterprise.objects.filter(credit_code=code).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        ent = Enterprise.objects.create(credit_code=code, name=name.strip(),
+                                        legal_representative=legal_representative, region=region)
+        audit.record(actor=actor, action="enterprise.register", obj=ent, payload={"name": ent.name})
+    return ent
+
+
+def person_find(*, id_number: str) -> Person | None:
+    number = validate_id_card(id_number, field="id_number")
+    return Person.objects.filter(id_number_index=blind_index(number, purpose=ID_PURPOSE)).first()
+
+
+def person_register(*, actor: Any, name: str, id_number: str, phone: str = "") -> Person:
+    """Find a person by ID number (through the blind index) or register them."""
+    if not name.strip():
+        raise InvalidInput("姓名不能为空。", field="name", code="required")
+    number = validate_id_card(id_number, field="id_number")
+    mobile = validate_mobile(phone, field="phone") if phone else ""
+    index = blind_index(number, purpose=ID_PURPOSE)
+    person = Person.objects.filter(id_number_index=index).first()
+    if person is not None:
+        return person
+    with transaction.atomic():
+        person = Person.objects.create(
+            name=name.strip(), id_number=number, id_number_index=index, phone=mobile,
+            phone_index=blind_index(mobile, purpose=PHONE_PURPOSE) if mobile else "",
+        )
+        audit.record(actor=actor, action="person.register", obj=person)
+    return person
+
+
+def _check_user_placement(*, role: str, department: Department | None, region: Region | None,
+                          enterprise: Enterprise | None) -> None:
+    if role in (Role.WINDOW_CLERK, Role.DEPARTMENT_LEADER) and department is None:
+        raise InvalidInput("窗口人员和部门负责人必须指定所属部门。", field="department", code="required")
+    if role == Role.TOWNSHIP_STAFF and (region is None or region.level != RegionLevel.TOWNSHIP):
+        raise InvalidInput("乡镇(街道)工作人员必须指定所属乡镇(街道)。", field="region", code="required")
+    if role == Role.VILLAGE_AGENT and (region is None or region.level != RegionLevel.VILLAGE):
+        raise InvalidInput("代办员必须指定所属村(社区)。", field="region", code="required")
+    if role in (Role.ENTERPRISE_USER, Role.INTERMEDIARY) and enterprise is None:
+        raise InvalidInput("企业用户和中介机构用户必须指定所属企业。", field="enterprise", code="required")
+
+
+def user_create(*, actor: Any, username: str, password: str | None, role: str, display_name: str = "",
+                department: Department | None = None, region: Region | None = None,
+                enterprise: Enterprise | None = None, person: Person | None = None,
+                window: Window | None = None, scope_kind: str = "", is_staff: bool | None = None) -> User:
+    """Create a user with a role and a placement that fits the role.
+
+    A user holds exactly one role, so the system, security and audit
+    administrator roles can never be combined in one account.
+    """
+    if role not in Role.values:
+        raise InvalidInput(f"未知角色:{role}。", field="role", code="bad_choice")
+    if scope_kind and scope_kind not in ScopeKind.values:
+        raise InvalidInput(f"未知数据范围:{scope_kind}。", field="scope_kind", code="bad_choice")
+    _check_user_placement(role=role, department=department, region=region, enterprise=enterprise)
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"用户名 {username} 已存在。", field="username", code="duplicate")
+    if password:
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_password(password, User(username=username, display_name=display_name))
+        except ValidationError as exc:
+            raise InvalidInput(";".join(exc.messages), field="password", code="weak_password") from None
+    staff = is_staff if is_staff is not None else role in (Role.SYSTEM_ADMIN, Role.CENTER_ADMIN)
+    with transaction.atomic():
+        user = User(username=username, display_name=display_name, role=role, scope_kind=scope_kind,
+                    department=department, region=region, enterprise=enterprise, person=person, window=window,
+                    is_staff=staff, is_superuser=False)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        audit.record(actor=actor, action="user.create", obj=user,
+                     payload={"username": username, "role": role, "admin_role": role in ADMIN_ROLES})
+    return user
+
+
+def user_set_role(*, actor: Any, user: User, role: str) -> User:
+    if role not in Role.values:
+        raise InvalidInput(f"未知角色:{role}。", field="role", code="bad_choice")
+    _check_user_placement(role=role, department=user.department, region=user.region, enterprise=user.enterprise)
+    old = user.role
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(role=role)
+        audit.record(actor=actor, action="user.set_role", obj=user, payload={"from": old, "to": role})
+    user.refresh_from_db()
+    return user
