@@ -11,15 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from zhengwu.core import calendar, context
+from zhengwu.core import calendar
 from zhengwu.core.errors import InvalidInput
+from zhengwu.core.management.base import ZhengwuCommand
 from zhengwu.core.models_calendar import CalendarOverride
 from zhengwu.core.services_calendar import calendar_import
 
 
-class Command(BaseCommand):
+class Command(ZhengwuCommand):
     help = "导入一年的节假日安排（CSV: date,kind,name；或 JSON），替换该年的全部工作日历调整。"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,8 +40,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror or exc}", returncode=2) from None
         try:
-            with context.outside_request("command:calendar_import"):
-                entry = calendar_import(data=data, fmt=fmt, year=year, source=options["source"], actor=None)
+            entry = calendar_import(data=data, fmt=fmt, year=year, source=options["source"], actor=None)
         except InvalidInput as exc:
             lines = [f"{path}：{exc.message}"]
             errors = exc.details.get("errors", [])

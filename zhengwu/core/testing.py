@@ -1,0 +1,48 @@
+"""Factories for tests: plain functions with explicit arguments, no hidden randomness."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from zhengwu.org.models import Department, Enterprise, Region, RegionKind, RegionLevel, User
+from zhengwu.org.roles import Role
+
+_counter = itertools.count(1)
+TEST_PASSWORD = "Zw-test-Passw0rd!"
+
+
+def make_department(*, code: str | None = None, name: str | None = None) -> Department:
+    n = next(_counter)
+    return Department.objects.create(code=code or f"D{n:03d}", name=name or f"测试部门{n}", short_name=f"部门{n}")
+
+
+def make_region_tree(*, townships: int = 2, villages_per_township: int = 2) -> dict[str, Any]:
+    n = next(_counter)
+    district = Region.objects.create(code=f"{330700 + n % 99:06d}", name=f"测试区{n}", level=RegionLevel.DISTRICT,
+                                     kind=RegionKind.DISTRICT)
+    result: dict[str, Any] = {"district": district, "townships": [], "villages": []}
+    for t in range(townships):
+        township = Region.objects.create(code=f"{district.code}{t + 1:03d}", name=f"测试镇{n}-{t + 1}",
+                                         level=RegionLevel.TOWNSHIP, kind=RegionKind.TOWNSHIP, parent=district)
+        result["townships"].append(township)
+        for v in range(villages_per_township):
+            result["villages"].append(Region.objects.create(
+                code=f"{township.code}{v + 1:03d}", name=f"测试村{n}-{t + 1}-{v + 1}", level=RegionLevel.VILLAGE,
+                kind=RegionKind.VILLAGE, parent=township))
+    return result
+
+
+def make_enterprise(*, credit_code: str, name: str = "测试企业有限公司") -> Enterprise:
+    return Enterprise.objects.create(credit_code=credit_code, name=name)
+
+
+def make_user(*, role: str, username: str | None = None, department: Department | None = None,
+              region: Region | None = None, enterprise: Enterprise | None = None, password: str = TEST_PASSWORD,
+              **extra: Any) -> User:
+    n = next(_counter)
+    user = User(username=username or f"{role}-{n}", display_name=f"{Role(role).label}{n}", role=role,
+                department=department, region=region, enterprise=enterprise, **extra)
+    user.set_password(password)
+    user.save()
+    return user
