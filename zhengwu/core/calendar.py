@@ -176,7 +176,8 @@ def _table(year: int, snap: _Snapshot | None = None) -> tuple[int, ...]:
     table = tuple(working)
     snap.tables[year] = table
     if source == "fallback":
-        _fallback_years_used.add(year)
+        with _lock:
+            _fallback_years_used.add(year)
     return table
 
 
@@ -373,7 +374,8 @@ def calendar_warnings(today: dt.date | None = None) -> list[str]:
             "已过%(month)d月%(day)d日，%(year)d年的节假日安排尚未录入，涉及%(year)d年的时限正按周一至周五计算。"
             "请在“工作日历”中录入或导入国务院办公厅关于%(year)d年部分节假日安排的通知。"
         ) % {"month": NOTICE_MONTH_DAY[0], "day": NOTICE_MONTH_DAY[1], "year": next_year})
-    years = {today.year, next_year} | set(_fallback_years_used)
+    with _lock:
+        years = {today.year, next_year} | _fallback_years_used
     for year in sorted(years):
         if missing and year == next_year:
             continue

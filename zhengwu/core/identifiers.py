@@ -95,7 +95,8 @@ def validate_id_card(value: str, *, field: str = "id_number", today: date | None
     birth = _parse_birth_date(number)
     if birth is None or birth.year < EARLIEST_BIRTH_YEAR:
         shown = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
-        raise InvalidInput(f"身份证号码中的出生日期 {shown} 不存在", field=field,
+        problem = "不存在" if birth is None else f"早于{EARLIEST_BIRTH_YEAR}年，不合理"
+        raise InvalidInput(f"身份证号码中的出生日期 {shown} {problem}", field=field,
                            code="id_card_birth_date")
     if birth > (today or _today()):
         raise InvalidInput(f"身份证号码中的出生日期 {birth.isoformat()} 晚于今天", field=field,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from zhengwu.core.identifiers import mask_name
 from zhengwu.core.permissions import get_visible, require
@@ -54,14 +54,14 @@ def enterprise_register(request: HttpRequest, data: EnterpriseIn):
     region = selectors.region_get(code=data.region_code) if data.region_code else None
     ent = services.enterprise_register(actor=request.user, credit_code=data.credit_code, name=data.name,
                                        legal_representative=data.legal_representative, region=region)
-    return 201, ent
+    return Status(201, ent)
 
 
 @router.post("/persons", response={201: PersonOut, **ERRORS})
 def person_register(request: HttpRequest, data: PersonIn):
     require(request.user, "org.manage_org")
     person = services.person_register(actor=request.user, name=data.name, id_number=data.id_number, phone=data.phone)
-    return 201, _person_out(person)
+    return Status(201, _person_out(person))
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})

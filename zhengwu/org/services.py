@@ -24,8 +24,8 @@ from zhengwu.org.models import (
 )
 from zhengwu.org.roles import ADMIN_ROLES, Role, ScopeKind
 
-ID_PURPOSE = "person.id_number"
-PHONE_PURPOSE = "person.phone"
+ID_PURPOSE = "id_number"
+PHONE_PURPOSE = "phone"
 
 _CHILD_LEVEL = {None: RegionLevel.DISTRICT, RegionLevel.DISTRICT: RegionLevel.TOWNSHIP,
                 RegionLevel.TOWNSHIP: RegionLevel.VILLAGE}
