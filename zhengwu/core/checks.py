@@ -7,8 +7,8 @@ The working-day calendar:
   release is not shipped without next year's calendar.
 * ``core.W001`` (default tags): the same condition as a warning, so that
   ``migrate`` and ``runserver`` still run and print it.
-* ``core.W002`` (default tags): this year or next year falls back to
-  Monday–Friday (next year is left to W001/E001 once they fire).
+* ``core.W002`` (default tags): this year falls back to Monday–Friday
+  (next year is W001/E001's business from 1 November).
 
 Checks run before ``migrate`` too: a missing calendar table counts as "no
 overrides entered".
@@ -78,9 +78,9 @@ def check_fallback_years(app_configs: Any = None, *, today: dt.date | None = Non
                          **kwargs: Any) -> list[Warning]:
     """core.W002: this year or next year is counted Monday–Friday for want of data."""
     today = today or timezone.localdate()
+    # Only this year: next year's data normally ships late in the year, and from
+    # 1 November W001/E001 report it, so warning about it all year would be noise.
     years = [today.year]
-    if not _next_year_missing(today):  # otherwise W001/E001 already say it
-        years.append(today.year + 1)
     return [
         Warning(
             _("%(year)d年没有节假日数据，工作日按周一至周五计算，时限可能不准。") % {"year": year},

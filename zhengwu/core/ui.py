@@ -39,7 +39,7 @@ class Tone(models.TextChoices):
 
     GREEN = "green", _("正常")
     YELLOW = "yellow", _("预警")
-    RED = "red", _("超期")
+    RED = "red", _("紧急")
     BLUE = "blue", _("进行中")
     GREY = "grey", _("已结束")
 

@@ -68,7 +68,7 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id") or None
     notification_mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] if ids else None)
     if is_htmx(request):
-        return render(request, "core/partials/_notifications.html", _inbox_context(request))
+        return render(request, "core/partials/_notifications.html", {**_inbox_context(request), "oob": True})
     return redirect("notifications")
 
 

@@ -17,6 +17,10 @@ Deadline states (normal / warning / overdue / done -> green / yellow / red / gre
 
     {{ case.deadline_state|deadline_badge }}    or    {% deadline_badge case.deadline_state %}
 
+A level such as ``Notification.level`` ("yellow", "red", "info", ...) named by its tone::
+
+    {{ notification.level|tone_badge }}         预警 / 紧急 / 进行中 ...
+
 Other tones, e.g. a table row or an alert::
 
     <tr class="{{ row.tone|tone_class:'row' }}">   <div class="alert {{ 'red'|tone_class:'alert' }}">
@@ -40,7 +44,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from zhengwu.core.ui import DEADLINE_TONES, DeadlineState, style_of, tone_of
+from zhengwu.core.ui import DEADLINE_TONES, DeadlineState, Tone, style_of, tone_of
 
 register = template.Library()
 
@@ -107,6 +111,13 @@ def deadline_badge_filter(state: Any) -> SafeString:
 @register.simple_tag(name="deadline_badge")
 def deadline_badge_tag(state: Any) -> SafeString:
     return _deadline(state)
+
+
+@register.filter
+def tone_badge(colour: Any) -> SafeString:
+    """A badge naming the tone itself (预警, 紧急, ...): for levels such as ``Notification.level``."""
+    tone = tone_of(colour)
+    return _badge(Tone(tone).label, tone)
 
 
 @register.filter

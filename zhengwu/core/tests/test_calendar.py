@@ -482,10 +482,11 @@ def test_check_deploy_fails_on_29_november_2026(monkeypatch):
     assert issues[0].is_serious() is True
 
 
-def test_a_fallback_year_this_year_or_next_is_warned_about():
-    assert check_ids(checks.check_fallback_years(today=dt.date(2026, 6, 1))) == ["core.W002"]  # 2027
-    assert check_ids(checks.check_fallback_years(today=dt.date(2025, 6, 1))) == []
-    # From 1 November next year is W001's business.
+def test_only_the_current_year_falling_back_is_warned_about():
+    assert check_ids(checks.check_fallback_years(today=dt.date(2027, 3, 1))) == ["core.W002"]  # 2027
+    # Next year's data ships late in the year: no warning for it before 1 November ...
+    assert check_ids(checks.check_fallback_years(today=dt.date(2026, 6, 1))) == []
+    # ... and from 1 November it is W001's business.
     assert check_ids(checks.check_fallback_years(today=dt.date(2026, 11, 29))) == []
 
 

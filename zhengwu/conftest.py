@@ -1,0 +1,70 @@
+"""Project-wide pytest fixtures. Apps add their own in their tests/ folders; shared ones go here.
+
+Browser tests (``@pytest.mark.browser``) drive Debian's Chromium (``/usr/bin/chromium``,
+``apt-get install chromium``) through Playwright against pytest-django's ``live_server``.
+They need ``transactional_db``: the live server thread does not see a test transaction.
+
+    @pytest.mark.browser
+    def test_something(page, live_server, transactional_db): ...
+
+Playwright's sync API runs an asyncio event loop in the test thread, which trips
+Django's async-unsafe guard on any ORM call from the test; the guard protects
+nothing here (the loop is Playwright's, not Django's), so it is turned off for
+the test process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("ZHENGWU_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extra installs it
+        pytest.skip("browser tests need playwright (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context per test (no cookies carried over), in Chinese, desktop size."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
