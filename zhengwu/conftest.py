@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path(os.environ.get("ZHENGWU_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -68,3 +68,19 @@ def page(browser: Any) -> Iterator[Any]:
 def screenshots_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Compile the committed .po files (the .mo files are not committed), as ``./run`` does,
+    so that ``python -m pytest`` alone also renders English."""
+    from zhengwu.core.i18n_compile import compile_all
+
+    if compile_all():
+        from asgiref.local import Local
+        from django.utils.translation import trans_real
+
+        # What django.test.signals does when LOCALE_PATHS changes: forget loaded catalogs.
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = Local()

@@ -114,3 +114,12 @@ def test_the_openapi_document_lists_the_routes(admin_client):
     paths = r.json()["paths"]
     assert "/api/v1/core/me" in paths
     assert "/api/v1/org/persons" in paths
+
+
+def test_the_api_docs_page_loads_nothing_from_outside(admin_client):
+    import re
+
+    html = admin_client.get("/api/v1/docs").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    assert [s for s in sources if s.startswith(("http:", "https:", "//"))] == []
