@@ -48,8 +48,9 @@ def _scope_label(user) -> str:  # noqa: ANN001
 
 def _inbox_context(request: HttpRequest) -> dict:
     page = Paginator(notifications_for(request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return {"page_obj": page, "notifications": page.object_list,
-            "unread_count": notifications_for(request.user, unread_only=True).count()}
+    # The unread count is the shell's own ``zw_unread_count`` (context_processors.shell), taken
+    # while rendering, so after "mark all read" it is already 0.
+    return {"page_obj": page, "notifications": page.object_list}
 
 
 @require_GET
