@@ -195,6 +195,8 @@ else:
 
 # --- the platform -----------------------------------------------------------
 ZHENGWU = {
+    # Shown in the title bar; unset means the name of the district at the root of the region tree.
+    "DISTRICT_NAME": env("ZHENGWU_DISTRICT_NAME"),
     # End of a working day for deadlines: "24:00" (end of day) or e.g. "17:00".
     "DEADLINE_END_OF_DAY": env("ZHENGWU_DEADLINE_END_OF_DAY") or "24:00",
     # Number of independent audit chains (writers take a free one; see core/audit).

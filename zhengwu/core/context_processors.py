@@ -36,16 +36,23 @@ def _once(fn: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def district_name() -> str:
-    return str(getattr(settings, "ZHENGWU", {}).get("DISTRICT_NAME") or DEFAULT_DISTRICT_NAME)
+    """The configured name, else the district at the root of the region tree, else a placeholder."""
+    configured = getattr(settings, "ZHENGWU", {}).get("DISTRICT_NAME")
+    return str(configured or _district_from_regions() or DEFAULT_DISTRICT_NAME)
+
+
+@cache
+def _district_from_regions() -> str | None:
+    from zhengwu.org.models import Region, RegionLevel
+
+    return Region.objects.filter(level=RegionLevel.DISTRICT).order_by("pk").values_list("name", flat=True).first()
 
 
 def _calendar_warnings(user: Any) -> list[str]:
     if not user.has_perm("core.manage_calendar"):
         return []
-    try:
-        from zhengwu.core.calendar import calendar_warnings
-    except ImportError:  # the calendar service is optional for the shell
-        return []
+    from zhengwu.core.calendar import calendar_warnings
+
     try:
         return [str(w) for w in calendar_warnings()]
     except Exception:  # a broken calendar must not take every page down; the log says why
