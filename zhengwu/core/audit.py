@@ -96,8 +96,11 @@ def _take_chain() -> AuditChain:
         head = AuditChain.objects.select_for_update(skip_locked=True).order_by("?").first()
         if head is not None:
             return head
+        if not AuditChain.objects.exists():
+            ensure_chains()
+            return AuditChain.objects.select_for_update().get(pk=1)
         # Every chain is held by an open transaction: wait for one of them.
-        return AuditChain.objects.select_for_update().get(pk=random.randint(1, chain_count()))
+        return AuditChain.objects.select_for_update().order_by("?").first()
     head = AuditChain.objects.filter(pk=random.randint(1, chain_count())).first()
     if head is None:
         ensure_chains()
