@@ -57,7 +57,8 @@ def steps() -> list[tuple[int, str, StepFn]]:
     return list(_STEPS)
 
 
-def generate(ctx: DemoContext) -> DemoContext:
+def generate(ctx: DemoContext, *, only: tuple[str, ...] | None = None) -> DemoContext:
+    """Run every registered step in order (or only those whose name starts with one of ``only``)."""
     from django.apps import apps
 
     # Import every app's demo module so its steps register.
@@ -69,6 +70,8 @@ def generate(ctx: DemoContext) -> DemoContext:
                 if exc.name != f"{config.name}.demo":
                     raise
     for _, name, fn in steps():
+        if only is not None and not name.startswith(only):
+            continue
         started = time.perf_counter()
         with transaction.atomic():
             fn(ctx)

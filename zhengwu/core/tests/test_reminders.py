@@ -71,3 +71,28 @@ def test_marking_answered_and_read(clerk):
     assert Reminder.objects.get().answered_at is not None
     assert notification_mark_read(user=clerk) == 1
     assert notifications_for(clerk, unread_only=True).count() == 0
+
+
+def test_the_periodic_job_runs_the_sweeps_and_audits_with_the_job_origin(clerk):
+    from zhengwu.core.models import AuditEvent
+    from zhengwu.core.tasks import reminders_sweep
+
+    @register_sweep("test.job")
+    def sweep(now):
+        return int(reminder_send(obj=("case", 42), kind="deadline", stage="red", message="超期",
+                                 recipients=[clerk]).created)
+
+    try:
+        first = reminders_sweep.call_local()
+        second = reminders_sweep.call_local()
+    finally:
+        reminders._SWEEPS.pop("test.job", None)
+    assert (first["test.job"], second["test.job"]) == (1, 0)
+    event = AuditEvent.objects.get(action="reminder.send", object_id="42")
+    assert event.origin == "job:reminders_sweep"
+
+
+def test_the_worker_command_is_available():
+    from django.core.management import get_commands
+
+    assert get_commands()["worker"] == "zhengwu.core"
