@@ -84,8 +84,13 @@ def _register_routers() -> None:
     from zhengwu.core.api import router as core_router
     from zhengwu.org.api import router as org_router
 
+    from zhengwu.cases.api import public_router as cases_public_router
+    from zhengwu.cases.api import router as cases_router
+
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
+    api.add_router("/cases/", cases_router)
+    api.add_router("/public/cases/", cases_public_router)
 
 
 _register_routers()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "zhengwu.core",
     "zhengwu.org",
+    "zhengwu.cases",
 ]
 
 MIDDLEWARE = [

@@ -60,7 +60,8 @@ def reminder_send(*, obj: Any, kind: str, stage: str, message: str, recipients: 
         with transaction.atomic():
             reminder = Reminder.objects.create(
                 object_type=object_type, object_id=object_id, kind=kind, stage=stage, level=level,
-                message=message[:255], url=url, department=department, due_at=due_at,
+                message=message[:255], url=url, department_id=getattr(department, "pk", department),
+                due_at=due_at,
                 sent_by=actor if actor is not None and not isinstance(actor, str) else None,
             )
             Notification.objects.bulk_create([
