@@ -61,6 +61,7 @@ class Case(Stateful):
     """A case from receipt to completion. Deadlines and outcome are derived by
     ``cases.deadlines`` from the calendar and the case's events, never typed in."""
 
+    status = models.CharField(_("状态"), max_length=32, db_index=True, choices=CaseStatus.choices)
     number = models.CharField(_("办件编号"), max_length=40, unique=True)
     tracking_digest = models.CharField(max_length=64, blank=True, editable=False)
     item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="cases")

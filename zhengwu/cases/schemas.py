@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, FilterLookup, FilterSchema, Schema
 
 from zhengwu.cases.choices import CaseStatus, Channel, Level
 
@@ -135,17 +135,17 @@ class CaseFilter(FilterSchema):
     """One filter definition for the API list and the web list."""
 
     q: str | None = Field(None, description="case number or applicant name")
-    status: list[CaseStatus] | None = Field(None, q="status__in")
-    channel: list[Channel] | None = Field(None, q="channel__in")
-    department_id: int | None = Field(None, q="department_id")
-    township_id: int | None = Field(None, q="township_id")
-    item_id: int | None = Field(None, q="item_id")
-    received_from: date | None = Field(None, q="received_at__date__gte")
-    received_to: date | None = Field(None, q="received_at__date__lte")
-    completed_from: date | None = Field(None, q="completed_at__date__gte")
-    completed_to: date | None = Field(None, q="completed_at__date__lte")
-    acceptance_overdue: bool | None = Field(None, q="acceptance_overdue")
-    outcome: str | None = Field(None, q="outcome")
+    status: Annotated[list[CaseStatus] | None, FilterLookup("status__in")] = None
+    channel: Annotated[list[Channel] | None, FilterLookup("channel__in")] = None
+    department_id: Annotated[int | None, FilterLookup("department_id")] = None
+    township_id: Annotated[int | None, FilterLookup("township_id")] = None
+    item_id: Annotated[int | None, FilterLookup("item_id")] = None
+    received_from: Annotated[date | None, FilterLookup("received_at__date__gte")] = None
+    received_to: Annotated[date | None, FilterLookup("received_at__date__lte")] = None
+    completed_from: Annotated[date | None, FilterLookup("completed_at__date__gte")] = None
+    completed_to: Annotated[date | None, FilterLookup("completed_at__date__lte")] = None
+    acceptance_overdue: Annotated[bool | None, FilterLookup("acceptance_overdue")] = None
+    outcome: Annotated[str | None, FilterLookup("outcome")] = None
     deadline: Literal["overdue", "warning"] | None = None
 
     def filter_q(self, value: str | None) -> Q:
