@@ -102,12 +102,10 @@ def case_detail(request: HttpRequest, case_id: int):
 
 @router.post("/cases/{case_id}/transitions", response={200: CaseOut, **ERRORS})
 def case_transition(request: HttpRequest, case_id: int, data: TransitionIn):
-    case = selectors.case_get(user=request.user, pk=case_id)
-    if data.version is not None:
-        case.version = data.version
-    case = services.case_transition(actor=request.user, case=case, action=data.action, reason=data.reason,
-                                    payload={"items": data.items} if data.items else None)
-    return case_out(selectors.case_get(user=request.user, pk=case.pk), request.user)
+    case = services.case_transition(actor=request.user, case=case_id, action=data.action, reason=data.reason,
+                                    payload={"items": data.items} if data.items else None,
+                                    expected_version=data.version)
+    return case_out(case, request.user)
 
 
 @public_router.get("/track", response={200: PublicCaseOut, **ERRORS})

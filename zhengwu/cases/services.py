@@ -96,7 +96,8 @@ def _resolve_applicant(*, actor: Any, item: ServiceItem, applicant_kind: str, ap
     if applicant_kind == ApplicantKind.PERSON:
         if not id_number:
             raise InvalidInput("自然人申请须填写身份证号。", field="id_number", code="required")
-        person = org_services.person_register(actor=actor, name=applicant_name, id_number=id_number, phone=phone)
+        person = org_services.person_register(actor=actor, name=applicant_name, id_number=id_number, phone=phone,
+                                              audit_event=False)
         return {"applicant_person": person}
     if not credit_code:
         raise InvalidInput("法人申请须填写统一社会信用代码。", field="credit_code", code="required")
@@ -156,7 +157,8 @@ def case_receive(*, actor: Any, item: ServiceItem, channel: str, applicant_kind:
         placeholder = f"tmp-{secrets.token_hex(12)}"
         case = create_with_status(
             Case, actor=actor, initial=CaseStatus.RECEIVED, audit_action="case.receive",
-            payload={"item": item.code, "channel": channel},
+            payload={"item": item.code, "channel": channel,
+                     "applicant": {k: v.pk for k, v in applicant.items()}},
             number=placeholder, item=item, department_id=item.department_id, channel=channel,
             applicant_kind=applicant_kind, applicant_name=applicant_name.strip(), received_at=received_at,
             acceptance_clock_on=clock_on,
@@ -171,9 +173,11 @@ def case_receive(*, actor: Any, item: ServiceItem, channel: str, applicant_kind:
 
 
 def case_transition(*, actor: Any, case: Case | int, action: str, reason: str = "",
-                    payload: dict[str, Any] | None = None, now: datetime | None = None) -> Case:
+                    payload: dict[str, Any] | None = None, now: datetime | None = None,
+                    expected_version: int | None = None) -> Case:
     """Run one transition of the case table (the API and the web call this, nothing else)."""
-    return CASE_WORKFLOW.run(case, action, actor=actor, reason=reason, payload=payload, now=now)
+    return CASE_WORKFLOW.run(case, action, actor=actor, reason=reason, payload=payload, now=now,
+                             expected_version=expected_version)
 
 
 def case_track(*, number: str, code: str) -> Case:

@@ -31,7 +31,8 @@ api = NinjaAPI(
     version="1",
     description="区行政服务中心一体化平台 API。错误格式统一为 {code, message, field}。",
     urls_namespace="api",
-    auth=[django_auth, BearerToken()],
+    # Bearer first: a token request carries no CSRF cookie, and the session check would refuse it.
+    auth=[BearerToken(), django_auth],
     docs_url="/docs",
 )
 

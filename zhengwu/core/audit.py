@@ -134,7 +134,8 @@ def record(*, actor: Any, action: str, obj: Any, from_state: str = "", to_state:
     ctx = context.current()
     object_type, object_id = object_ref(obj)
     actor_id, actor_label = _actor_fields(actor)
-    with transaction.atomic():
+    # No savepoint: a failure here must abort the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         head = _take_chain()
         event = AuditEvent(
             chain=head.pk,

@@ -65,7 +65,7 @@ def _by(queryset: models.QuerySet[M], path: str | None, value: Any) -> models.Qu
 
 def get_visible(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """One row from an already scoped queryset, or NotFound."""
-    obj = queryset.filter(**lookup).first()
+    obj = queryset.filter(**lookup).order_by().first()
     if obj is None:
         raise NotFound("对象不存在或不在您的数据范围内。")
     return obj

@@ -121,20 +121,22 @@ class Workflow(Generic[M]):
 
     # -- writing ----------------------------------------------------------------
     def run(self, obj: M | Any, name: str, *, actor: Any, reason: str = "",
-            payload: dict[str, Any] | None = None, now: datetime | None = None) -> M:
-        """Run transition ``name`` on ``obj`` (an instance, whose ``version`` is the
-        version the caller saw, or a primary key) as ``actor``."""
+            payload: dict[str, Any] | None = None, now: datetime | None = None,
+            expected_version: int | None = None) -> M:
+        """Run transition ``name`` on ``obj`` as ``actor``.
+
+        ``obj`` is an instance (its ``version`` is the version the caller saw) or a
+        primary key (then ``expected_version``, if given, is the version the caller saw).
+        """
         t = self.transition(name)
         reason = (reason or "").strip()
         with transaction.atomic():
             if isinstance(obj, self.model):
                 pk, seen_version = obj.pk, getattr(obj, "version", None)
             else:
-                pk, seen_version = obj, None
-            if t.system:
-                current = self.model._default_manager.filter(pk=pk).first()
-            else:
-                current = self.visible_to(actor).filter(pk=pk).first()
+                pk, seen_version = obj, expected_version
+            source = self.model._default_manager.all() if t.system else self.visible_to(actor)
+            current = source.filter(pk=pk).order_by().first()
             if current is None:
                 raise NotFound("对象不存在或不在您的数据范围内。")
             if not t.system and (actor is None or not actor.has_perm(t.permission)):
@@ -160,7 +162,12 @@ class Workflow(Generic[M]):
             ).update(**updates)
             if changed != 1:
                 raise Conflict("该记录已被他人修改,请刷新后重试。", code="concurrent_change")
-            current.refresh_from_db()
+            # The compare-and-set succeeded, so the row now holds exactly these values.
+            for column, value in ctx.updates.items():
+                setattr(current, column, value)
+            setattr(current, self.field_name, t.target)
+            current.version += 1
+            current.status_changed_at = ctx.now
             audit.record(actor=actor if not t.system or actor is not None else audit.SYSTEM_ACTOR,
                          action=f"{self.model._meta.model_name}.{t.name}", obj=current,
                          from_state=from_state, to_state=t.target, reason=reason,
@@ -182,7 +189,7 @@ def create_with_status(model: type[M], *, actor: Any, initial: str, audit_action
 
     This is the only other place a status is assigned: the birth of a row.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         obj = model._default_manager.create(status=initial, status_changed_at=timezone.now(), **fields)
         audit.record(actor=actor, action=audit_action, obj=obj, to_state=initial, payload=payload or {})
     return obj

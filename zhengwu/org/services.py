@@ -110,8 +110,12 @@ def person_find(*, id_number: str) -> Person | None:
     return Person.objects.filter(id_number_index=blind_index(number, purpose=ID_PURPOSE)).first()
 
 
-def person_register(*, actor: Any, name: str, id_number: str, phone: str = "") -> Person:
-    """Find a person by ID number (through the blind index) or register them."""
+def person_register(*, actor: Any, name: str, id_number: str, phone: str = "", audit_event: bool = True) -> Person:
+    """Find a person by ID number (through the blind index) or register them.
+
+    ``audit_event=False`` when the caller's own audit event records the person
+    (a case receipt does), so one business operation writes one event.
+    """
     if not name.strip():
         raise InvalidInput("姓名不能为空。", field="name", code="required")
     number = validate_id_card(id_number, field="id_number")
@@ -125,7 +129,8 @@ def person_register(*, actor: Any, name: str, id_number: str, phone: str = "") -
             name=name.strip(), id_number=number, id_number_index=index, phone=mobile,
             phone_index=blind_index(mobile, purpose=PHONE_PURPOSE) if mobile else "",
         )
-        audit.record(actor=actor, action="person.register", obj=person)
+        if audit_event:
+            audit.record(actor=actor, action="person.register", obj=person)
     return person
 
 
