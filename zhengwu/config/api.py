@@ -87,11 +87,15 @@ def _register_routers() -> None:
 
     from zhengwu.cases.api import public_router as cases_public_router
     from zhengwu.cases.api import router as cases_router
+    from zhengwu.reviews.api import public_router as reviews_public_router
+    from zhengwu.reviews.api import router as reviews_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
     api.add_router("/cases/", cases_router)
     api.add_router("/public/cases/", cases_public_router)
+    api.add_router("/reviews/", reviews_router)
+    api.add_router("/public/reviews/", reviews_public_router)
 
 
 _register_routers()

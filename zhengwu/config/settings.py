@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhengwu.core",
     "zhengwu.org",
     "zhengwu.cases",
+    "zhengwu.reviews",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,13 @@ ZHENGWU = {
     "DEADLINE_END_OF_DAY": env("ZHENGWU_DEADLINE_END_OF_DAY") or "24:00",
     # Number of independent audit chains (writers take a free one; see core/audit).
     "AUDIT_CHAINS": env_int("ZHENGWU_AUDIT_CHAINS", 16),
+    # Good/bad reviews (DOMAIN.md §4; reviews/deadlines.py): working days for a bad review's return visit
+    # and its rectification, natural days before an unrated completed case gets the default level, and that
+    # level (unset or 0: no default review; 3 = 基本满意).
+    "REVIEW_VISIT_DAYS": env_int("ZHENGWU_REVIEW_VISIT_DAYS", 1),
+    "REVIEW_RECTIFY_DAYS": env_int("ZHENGWU_REVIEW_RECTIFY_DAYS", 15),
+    "REVIEW_DEFAULT_AFTER_DAYS": env_int("ZHENGWU_REVIEW_DEFAULT_AFTER_DAYS", 7),
+    "REVIEW_DEFAULT_LEVEL": env_int("ZHENGWU_REVIEW_DEFAULT_LEVEL", 0) or None,
 }
 
 LOGGING = {

@@ -7,5 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/", include("zhengwu.cases.urls")),
+    path("reviews/", include("zhengwu.reviews.urls")),
     path("", include("zhengwu.core.urls")),
 ]
