@@ -84,3 +84,14 @@ def compiled_translations() -> None:
         trans_real._translations = {}
         trans_real._default = None
         trans_real._active = Local()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the thread; every test starts in Chinese."""
+    from django.conf import settings as dj_settings
+    from django.utils import translation
+
+    translation.activate(dj_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(dj_settings.LANGUAGE_CODE)

@@ -71,7 +71,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        context.update(zw_menu=[], zw_unread_count=0, zw_calendar_warnings=[], zw_role_label="")
+        context.update(zw_menu=[], zw_active_url=None, zw_unread_count=0, zw_calendar_warnings=[],
+                       zw_role_label="")
         return context
 
     def unread() -> int:
@@ -79,8 +80,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
         return notifications_for(user, unread_only=True).count()
 
+    menu = _once(lambda: navigation.menu_for(user))
     context.update(
-        zw_menu=_once(lambda: navigation.menu_for(user)),
+        zw_menu=menu,
+        zw_active_url=_once(lambda: navigation.active_url(menu(), request.path)),
         zw_unread_count=_once(unread),
         zw_calendar_warnings=_once(lambda: _calendar_warnings(user)),
         zw_role_label=user.get_role_display() if hasattr(user, "get_role_display") else "",

@@ -97,3 +97,14 @@ register(
     NavItem(_("消息"), "notifications", "core.view_notifications", group=_("常用"), order=10),
     NavItem(_("系统管理"), "admin:index", "org.view_user", group=_("系统"), order=900),
 )
+
+
+def active_url(menu: list[MenuGroup], path: str) -> str | None:
+    """The URL of the one menu entry that is the current page: the longest URL the path lies under."""
+    best: str | None = None
+    for group in menu:
+        for entry in group.items:
+            matches = path == entry.url or (entry.url != "/" and path.startswith(entry.url))
+            if matches and (best is None or len(entry.url) > len(best)):
+                best = entry.url
+    return best

@@ -14,7 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from zhengwu.org.roles import Role, permissions_of
 
-ADMIN_REFERENCE_APPS = {"org", "core", "cases"}
+ADMIN_REFERENCE_APPS = {"org", "core", "cases", "reviews"}
 _MODEL_PERM = re.compile(r"^(?P<app>\w+)\.(add|change|delete|view)_\w+$")
 
 

@@ -25,10 +25,6 @@ Other tones, e.g. a table row or an alert::
 
     <tr class="{{ row.tone|tone_class:'row' }}">   <div class="alert {{ 'red'|tone_class:'alert' }}">
 
-The menu (base.html)::
-
-    <a class="nav-link{% if entry|nav_active:request %} active{% endif %}" href="{{ entry.url }}">
-
 Masking personal data in lists (DOMAIN.md §3)::
 
     {{ person.id_number|mask_id }}   110105********002X
@@ -130,17 +126,6 @@ def tone_class(colour: Any, kind: str = "badge") -> str:
 def tone_colour(colour: Any) -> str:
     """The hex colour of a tone, for chart options built in a template."""
     return style_of(colour).chart
-
-
-@register.filter
-def nav_active(entry: Any, request: Any) -> bool:
-    """Whether a menu entry (core.navigation.MenuEntry) is the current page or one below it."""
-    if request is None:
-        return False
-    match = getattr(request, "resolver_match", None)
-    if match is not None and match.view_name == entry.url_name:
-        return True
-    return entry.url != "/" and str(request.path).startswith(entry.url)
 
 
 @register.filter

@@ -422,3 +422,15 @@ def test_mask_filters_hide_the_middle_of_id_numbers_and_phones() -> None:
     assert render("{{ v|mask_id }}", v="11010519491231002X") == "110105********002X"
     assert render("{{ v|mask_phone }}", v="13800138000") == "138****8000"
     assert render("{{ v|mask_id }}", v=None) == ""
+
+
+def test_only_the_longest_matching_menu_entry_is_active():
+    from zhengwu.core.navigation import MenuEntry, MenuGroup, active_url
+
+    menu = [MenuGroup(label="办件", items=[MenuEntry("待办", "/cases/", "cases:inbox"),
+                                           MenuEntry("收件", "/cases/new/", "cases:new"),
+                                           MenuEntry("工作台", "/", "dashboard")])]
+    assert active_url(menu, "/cases/new/") == "/cases/new/"
+    assert active_url(menu, "/cases/12/") == "/cases/"
+    assert active_url(menu, "/") == "/"
+    assert active_url(menu, "/reviews/") is None
