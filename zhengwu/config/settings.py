@@ -203,6 +203,10 @@ ZHENGWU = {
     "DEADLINE_END_OF_DAY": env("ZHENGWU_DEADLINE_END_OF_DAY") or "24:00",
     # Number of independent audit chains (writers take a free one; see core/audit).
     "AUDIT_CHAINS": env_int("ZHENGWU_AUDIT_CHAINS", 16),
+    # A case is in the warning state once this share of its allowed working days is used.
+    "CASE_WARNING_RATIO": float(env("ZHENGWU_CASE_WARNING_RATIO") or 0.75),
+    # A reminder is answered in time when the object moves on within this many working days.
+    "REMINDER_RESPONSE_DAYS": env_int("ZHENGWU_REMINDER_RESPONSE_DAYS", 1),
     # Good/bad reviews (DOMAIN.md §4; reviews/deadlines.py): working days for a bad review's return visit
     # and its rectification, natural days before an unrated completed case gets the default level, and that
     # level (unset or 0: no default review; 3 = 基本满意).

@@ -70,6 +70,8 @@ class Reminder(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发送人"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(_("响应时间"), null=True, blank=True)
+    #: the object moved on within ``REMINDER_RESPONSE_DAYS`` working days of the reminder (derived)
+    answered_in_time = models.BooleanField(_("及时响应"), default=False)
 
     class Meta:
         verbose_name = _("提醒")

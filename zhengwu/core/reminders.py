@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhengwu.core import audit
+from django.conf import settings
+
+from zhengwu.core import audit, calendar, events
 from zhengwu.core.models import Notification, Reminder
 
 _SWEEPS: dict[str, Callable[[datetime], int]] = {}
@@ -70,6 +72,7 @@ def reminder_send(*, obj: Any, kind: str, stage: str, message: str, recipients: 
             ])
             audit.record(actor=actor or audit.SYSTEM_ACTOR, action="reminder.send", obj=(object_type, object_id),
                          payload={"kind": kind, "stage": stage, "level": level, "reminder": reminder.pk})
+            events.publish("core.reminder.created", reminders=[reminder])
     except IntegrityError:
         # Another worker sent it between our check and our insert: that one counts.
         return ReminderResult(Reminder.objects.get(object_type=object_type, object_id=object_id, kind=kind,
@@ -77,11 +80,24 @@ def reminder_send(*, obj: Any, kind: str, stage: str, message: str, recipients: 
     return ReminderResult(reminder, True)
 
 
+def response_days() -> int:
+    return int(settings.ZHENGWU.get("REMINDER_RESPONSE_DAYS", 1))
+
+
 def reminder_mark_answered(*, obj: Any, kind: str, at: datetime | None = None) -> int:
-    """Record that the object moved on after its reminders (the reminder-response indicator)."""
+    """Record that the object moved on after its reminders (the reminder-response indicator):
+    in time when within ``REMINDER_RESPONSE_DAYS`` (1) working days of the reminder."""
     object_type, object_id = audit.object_ref(obj)
-    return Reminder.objects.filter(object_type=object_type, object_id=object_id, kind=kind,
-                                   answered_at__isnull=True).update(answered_at=at or timezone.now())
+    at = at or timezone.now()
+    pending = list(Reminder.objects.filter(object_type=object_type, object_id=object_id, kind=kind,
+                                           answered_at__isnull=True))
+    for reminder in pending:
+        reminder.answered_at = at
+        reminder.answered_in_time = at <= calendar.deadline(start=reminder.created_at, working_days=response_days())
+        Reminder.objects.filter(pk=reminder.pk).update(answered_at=at, answered_in_time=reminder.answered_in_time)
+    if pending:
+        events.publish("core.reminder.answered", reminders=pending)
+    return len(pending)
 
 
 def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:

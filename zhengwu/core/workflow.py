@@ -29,6 +29,7 @@ web and the API.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Generic, Iterable, TypeVar
@@ -37,7 +38,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zhengwu.core import audit
+from zhengwu.core import audit, events
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 M = TypeVar("M", bound=models.Model)
@@ -162,6 +163,7 @@ class Workflow(Generic[M]):
             ).update(**updates)
             if changed != 1:
                 raise Conflict("该记录已被他人修改,请刷新后重试。", code="concurrent_change")
+            before = copy.copy(current)
             # The compare-and-set succeeded, so the row now holds exactly these values.
             for column, value in ctx.updates.items():
                 setattr(current, column, value)
@@ -174,6 +176,8 @@ class Workflow(Generic[M]):
                          payload={**ctx.payload, **ctx.audit})
             for hook in t.on_enter:
                 hook(current, ctx)
+            events.publish(f"{self.model._meta.label_lower}.transitioned", before=before, obj=current,
+                           transition=t)
             for effect in t.after_commit:
                 transaction.on_commit(lambda effect=effect: effect(current, ctx))
         return current
@@ -192,4 +196,5 @@ def create_with_status(model: type[M], *, actor: Any, initial: str, audit_action
     with transaction.atomic(savepoint=False):
         obj = model._default_manager.create(status=initial, status_changed_at=timezone.now(), **fields)
         audit.record(actor=actor, action=audit_action, obj=obj, to_state=initial, payload=payload or {})
+        events.publish(f"{model._meta.label_lower}.created", obj=obj)
     return obj

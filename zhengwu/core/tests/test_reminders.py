@@ -96,3 +96,16 @@ def test_the_worker_command_is_available():
     from django.core.management import get_commands
 
     assert get_commands()["worker"] == "zhengwu.core"
+
+
+@pytest.mark.parametrize(("answered", "in_time"), [("2024-03-04 16:00", True), ("2024-03-05 09:00", False)])
+def test_a_reminder_is_answered_in_time_within_one_working_day(clerk, answered, in_time):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    reminder_send(obj=("case", 5), kind="deadline", stage="red", message="超期", recipients=[clerk])
+    Reminder.objects.update(created_at=datetime(2024, 3, 1, 10, 0, tzinfo=shanghai))  # a Friday
+    at = datetime.strptime(answered, "%Y-%m-%d %H:%M").replace(tzinfo=shanghai)
+    assert reminder_mark_answered(obj=("case", 5), kind="deadline", at=at) == 1
+    assert Reminder.objects.get().answered_in_time is in_time
