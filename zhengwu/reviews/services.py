@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhengwu.cases.choices import CaseStatus
 from zhengwu.cases.selectors import cases_visible_to
 from zhengwu.cases.services import case_track
-from zhengwu.core import audit
+from zhengwu.core import audit, events
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import get_visible, require
 from zhengwu.core.workflow import create_with_status
@@ -79,6 +79,7 @@ def review_submit(*, actor_or_applicant: Any, case: Any, channel: str, level: in
             )
             audit.record(actor=actor, action="review.submit", obj=review,
                          payload={"case": case.number, "channel": channel, "level": level, "default": is_default})
+            events.publish("reviews.review.created", review=review)
             if review.is_bad:
                 _open_handling(actor=actor, review=review)
     except IntegrityError:
@@ -147,6 +148,7 @@ def review_exclude(*, actor: Any, review: Review, reason: str, handling: BadRevi
         review.excluded = True
         audit.record(actor=actor or audit.SYSTEM_ACTOR, action="review.exclude", obj=review, reason=reason,
                      payload={"handling": handling.pk if handling is not None else None})
+        events.publish("reviews.review.excluded", review=review)
     return review
 
 
