@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhengwu.org",
     "zhengwu.cases",
     "zhengwu.reviews",
+    "zhengwu.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,157 @@
+"""Daily rollups kept up to date incrementally, and rebuilt from scratch.
+
+Subscribers to the domain events (``zhengwu.core.events``) turn every change of a
+case, review, bad-review handling or reminder into counter deltas
+(``evaluation.counters``) and apply them with one upsert per touched row, in the
+same transaction as the change. ``rebuild`` recomputes every row from the raw
+tables with the same definitions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter as Tally
+from typing import Any, Iterable
+
+from django.db import connection, transaction
+
+from zhengwu.cases.choices import CaseStatus
+from zhengwu.cases.models import Case
+from zhengwu.core import events
+from zhengwu.core.models import Reminder
+from zhengwu.evaluation import counters as c
+from zhengwu.evaluation.models import DailyRollup
+
+TABLE = DailyRollup._meta.db_table
+KEY_COLUMNS = ("day", "department_id", "township_id", "item_id", "channel")
+
+
+def apply(deltas: dict[tuple[c.Key, str], int]) -> int:
+    """Add counter deltas to their rows (INSERT … ON CONFLICT DO UPDATE, on SQLite and PostgreSQL)."""
+    rows = c.group_by_key(deltas.items())
+    if not rows:
+        return 0
+    columns = ", ".join(KEY_COLUMNS + c.COUNTERS)
+    placeholders = ", ".join(["%s"] * (len(KEY_COLUMNS) + len(c.COUNTERS)))
+    updates = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name in c.COUNTERS)
+    sql = (f"INSERT INTO {TABLE} ({columns}) VALUES ({placeholders}) "
+           f"ON CONFLICT (day, department_id, township_id, item_id, channel) DO UPDATE SET {updates}")
+    params = [(*key, *(values[name] for name in c.COUNTERS)) for key, values in rows.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(params)
+
+
+# -- subscribers -------------------------------------------------------------------------
+
+@events.subscribe("cases.case.created")
+def on_case_created(*, obj: Case, **_: Any) -> None:
+    apply(dict(c.case_contribution(obj)))
+
+
+@events.subscribe("cases.case.transitioned")
+def on_case_transitioned(*, before: Case, obj: Case, **_: Any) -> None:
+    apply(c.difference(c.case_contribution(obj), c.case_contribution(before)))
+
+
+@events.subscribe("cases.case.imported")
+def on_cases_imported(*, ids: Iterable[int], **_: Any) -> None:
+    ids = list(ids)
+    for start in range(0, len(ids), 2000):
+        tally: Tally = Tally()
+        for case in Case.objects.filter(pk__in=ids[start:start + 2000]).only(*CASE_FIELDS):
+            tally.update(c.case_contribution(case))
+        apply(dict(tally))
+
+
+CASE_FIELDS = ("id", "department_id", "township_id", "item_id", "channel", "received_at", "accepted_on",
+               "acceptance_overdue", "status", "completed_at", "outcome")
+
+
+def _case_of(review: Any) -> Case:
+    return Case.objects.only(*CASE_FIELDS).get(pk=review.case_id)
+
+
+def _counted_reviews(case_id: int) -> int:
+    from zhengwu.reviews.models import Review
+
+    return Review.objects.filter(case_id=case_id, excluded=False).count()
+
+
+@events.subscribe("reviews.review.created")
+def on_review_created(*, review: Any, **_: Any) -> None:
+    case = _case_of(review)
+    tally = c.review_contribution(review, case)
+    if not review.excluded and case.status == CaseStatus.COMPLETED and _counted_reviews(case.pk) == 1:
+        tally[(c.case_key(case, c.local_day(case.completed_at)), "completed_reviewed")] += 1
+    apply(dict(tally))
+
+
+@events.subscribe("reviews.review.excluded")
+def on_review_excluded(*, review: Any, **_: Any) -> None:
+    case = _case_of(review)
+    counted = type(review)(pk=review.pk, case_id=review.case_id, level=review.level,
+                           created_at=review.created_at, excluded=False)
+    tally = Tally({k: -n for k, n in c.review_contribution(counted, case).items()})
+    if case.status == CaseStatus.COMPLETED and _counted_reviews(case.pk) == 0:
+        tally[(c.case_key(case, c.local_day(case.completed_at)), "completed_reviewed")] -= 1
+    from zhengwu.reviews.models import BadReviewHandling
+
+    handling = BadReviewHandling.objects.filter(review_id=review.pk).first()
+    if handling is not None:
+        for key, n in c.handling_contribution(handling, counted, case).items():
+            tally[key] -= n
+    apply(dict(tally))
+
+
+@events.subscribe("reviews.badreviewhandling.created")
+def on_handling_created(*, obj: Any, **_: Any) -> None:
+    review = obj.review
+    apply(dict(c.handling_contribution(obj, review, _case_of(review))))
+
+
+@events.subscribe("reviews.badreviewhandling.transitioned")
+def on_handling_transitioned(*, before: Any, obj: Any, **_: Any) -> None:
+    review = obj.review
+    if review.excluded:
+        return  # the exclusion event already removed this handling from the counters
+    case = _case_of(review)
+    apply(c.difference(c.handling_contribution(obj, review, case), c.handling_contribution(before, review, case)))
+
+
+def _case_reminders(reminders: Iterable[Reminder]) -> list[tuple[Reminder, Case]]:
+    wanted = [r for r in reminders if r.kind == c.CASE_REMINDER_KIND and r.object_type == "cases.case"]
+    cases = Case.objects.only(*CASE_FIELDS).in_bulk([int(r.object_id) for r in wanted])
+    return [(r, cases[int(r.object_id)]) for r in wanted if int(r.object_id) in cases]
+
+
+@events.subscribe("core.reminder.created")
+def on_reminders_created(*, reminders: Iterable[Reminder], **_: Any) -> None:
+    tally: Tally = Tally()
+    for reminder, case in _case_reminders(reminders):
+        tally.update(c.reminder_contribution(reminder, case))
+    apply(dict(tally))
+
+
+@events.subscribe("core.reminder.answered")
+def on_reminders_answered(*, reminders: Iterable[Reminder], **_: Any) -> None:
+    tally: Tally = Tally()
+    for reminder, case in _case_reminders(reminders):
+        if reminder.answered_in_time:
+            tally[(c.case_key(case, c.local_day(reminder.created_at)), "reminders_answered")] += 1
+    apply(dict(tally))
+
+
+# -- rebuild -----------------------------------------------------------------------------
+
+def rebuild() -> int:
+    """Recompute every rollup row from the raw tables (one command: ``zhengwu rollups rebuild``)."""
+    from zhengwu.evaluation.raw import raw_rows
+
+    with transaction.atomic():
+        DailyRollup.objects.all().delete()
+        deltas: dict[tuple[c.Key, str], int] = {}
+        for counter in c.COUNTERS:
+            for key, n in raw_rows(counter):
+                deltas[(key, counter)] = n
+        apply(deltas)
+    return DailyRollup.objects.count()
