@@ -157,7 +157,7 @@ def case_receive(*, actor: Any, item: ServiceItem, channel: str, applicant_kind:
         placeholder = f"tmp-{secrets.token_hex(12)}"
         case = create_with_status(
             Case, actor=actor, initial=CaseStatus.RECEIVED, audit_action="case.receive",
-            payload={"item": item.code, "channel": channel,
+            audit_payload={"item": item.code, "channel": channel,
                      "applicant": {k: v.pk for k, v in applicant.items()}},
             number=placeholder, item=item, department_id=item.department_id, channel=channel,
             applicant_kind=applicant_kind, applicant_name=applicant_name.strip(), received_at=received_at,

@@ -188,13 +188,13 @@ class Workflow(Generic[M]):
 
 
 def create_with_status(model: type[M], *, actor: Any, initial: str, audit_action: str,
-                       payload: dict[str, Any] | None = None, **fields: Any) -> M:
+                       audit_payload: dict[str, Any] | None = None, **fields: Any) -> M:
     """Create a stateful row in its initial state and audit the creation.
 
     This is the only other place a status is assigned: the birth of a row.
     """
     with transaction.atomic(savepoint=False):
         obj = model._default_manager.create(status=initial, status_changed_at=timezone.now(), **fields)
-        audit.record(actor=actor, action=audit_action, obj=obj, to_state=initial, payload=payload or {})
+        audit.record(actor=actor, action=audit_action, obj=obj, to_state=initial, payload=audit_payload or {})
         events.publish(f"{model._meta.label_lower}.created", obj=obj)
     return obj

@@ -187,7 +187,7 @@ def publication_prepare(*, actor: Any, scheme: Scheme, week_start: date) -> Publ
     payload = snapshot(version=version, start=week_start, end=end)
     try:
         return create_with_status(Publication, actor=actor, initial=PublicationStatus.DRAFT,
-                                  audit_action="publication.prepare", payload={"week": week_start.isoformat()},
+                                  audit_action="publication.prepare", audit_payload={"week": week_start.isoformat()},
                                   scheme_version=version, week_start=week_start, period_start=week_start,
                                   period_end=end, grouping=scheme.grouping, payload=payload)
     except IntegrityError:
@@ -208,7 +208,7 @@ def suggestion_submit(*, actor: Any, department: Any, title: str, content: str, 
     if not isinstance(actor, str) and actor.department_id and actor.department_id != department.pk:
         raise InvalidInput("只能以本部门名义提出建议。", field="department", code="not_own_department")
     return create_with_status(Suggestion, actor=actor, initial=SuggestionStatus.SUBMITTED,
-                              audit_action="suggestion.submit", payload={"title": title},
+                              audit_action="suggestion.submit", audit_payload={"title": title},
                               department=department, title=title.strip(), content=content.strip(),
                               indicator=indicator, submitted_at=submitted_at or timezone.now(),
                               submitted_by=actor if not isinstance(actor, str) else None)

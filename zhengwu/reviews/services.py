@@ -96,7 +96,7 @@ def _duplicate(channel: str) -> Conflict:
 def _open_handling(*, actor: Any, review: Review) -> BadReviewHandling:
     return create_with_status(
         BadReviewHandling, actor=actor, initial=HandlingStatus.REGISTERED, audit_action="badreviewhandling.register",
-        payload={"review": review.pk, "level": review.level},
+        audit_payload={"review": review.pk, "level": review.level},
         review=review, department_id=review.department_id, township_id=review.township_id,
         visit_deadline=deadlines.visit_deadline(review.created_at),
         rectify_deadline=deadlines.rectify_deadline(review.created_at),
