@@ -89,6 +89,8 @@ def _register_routers() -> None:
     from zhengwu.cases.api import router as cases_router
     from zhengwu.reviews.api import public_router as reviews_public_router
     from zhengwu.reviews.api import router as reviews_router
+    from zhengwu.evaluation.api import public_router as evaluation_public_router
+    from zhengwu.evaluation.api import router as evaluation_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -96,6 +98,8 @@ def _register_routers() -> None:
     api.add_router("/public/cases/", cases_public_router)
     api.add_router("/reviews/", reviews_router)
     api.add_router("/public/reviews/", reviews_public_router)
+    api.add_router("/evaluation/", evaluation_router)
+    api.add_router("/public/evaluation/", evaluation_public_router)
 
 
 _register_routers()

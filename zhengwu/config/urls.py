@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("zhengwu.cases.urls")),
     path("reviews/", include("zhengwu.reviews.urls")),
+    path("evaluation/", include("zhengwu.evaluation.urls")),
     path("", include("zhengwu.core.urls")),
 ]

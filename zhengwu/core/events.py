@@ -9,7 +9,8 @@ Events published by the platform:
 
 * ``"<app_label>.<model>.created"`` (``obj``) — :func:`zhengwu.core.workflow.create_with_status`
 * ``"<app_label>.<model>.transitioned"`` (``before``, ``obj``, ``transition``) — the workflow engine
-* ``"<app_label>.<model>.imported"`` (``ids``) — bulk imports, once per batch
+* ``"<app_label>.<model>.imported"`` (``ids``) — bulk imports and the demo generator, once per batch
+  (``cases.case``, ``reviews.review`` with their handlings, ``core.reminder``)
 * ``"reviews.review.created"`` / ``"reviews.review.excluded"`` (``review``)
 * ``"core.reminder.created"`` / ``"core.reminder.answered"`` (``reminders``)
 """

@@ -118,6 +118,47 @@ def on_handling_transitioned(*, before: Any, obj: Any, **_: Any) -> None:
     apply(c.difference(c.handling_contribution(obj, review, case), c.handling_contribution(before, review, case)))
 
 
+@events.subscribe("reviews.review.imported")
+def on_reviews_imported(*, ids: Iterable[int], **_: Any) -> None:
+    """Bulk-loaded reviews (and the handlings of the bad ones), in batches."""
+    from django.db.models import Count, Q
+
+    from zhengwu.reviews.models import BadReviewHandling, Review
+
+    ids = list(ids)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        reviews = list(Review.objects.filter(pk__in=chunk).only("id", "case_id", "level", "created_at", "excluded"))
+        case_ids = {r.case_id for r in reviews}
+        cases = Case.objects.only(*CASE_FIELDS).in_bulk(case_ids)
+        tally: Tally = Tally()
+        for review in reviews:
+            tally.update(c.review_contribution(review, cases[review.case_id]))
+        new_counted = Tally(r.case_id for r in reviews if not r.excluded)
+        counted_now = dict(Review.objects.filter(case_id__in=new_counted, excluded=False).values("case_id")
+                           .annotate(n=Count("id")).values_list("case_id", "n"))
+        for case_id, added in new_counted.items():
+            case = cases[case_id]
+            if counted_now.get(case_id, 0) == added and case.status == CaseStatus.COMPLETED:
+                tally[(c.case_key(case, c.local_day(case.completed_at)), "completed_reviewed")] += 1
+        by_review = {r.pk: r for r in reviews}
+        for handling in BadReviewHandling.objects.filter(review_id__in=chunk).only(
+                "id", "review_id", "rectify_deadline", "rectified_on_time"):
+            review = by_review[handling.review_id]
+            tally.update(c.handling_contribution(handling, review, cases[review.case_id]))
+        apply(dict(tally))
+
+
+@events.subscribe("core.reminder.imported")
+def on_reminders_imported(*, ids: Iterable[int], **_: Any) -> None:
+    ids = list(ids)
+    for start in range(0, len(ids), 5000):
+        tally: Tally = Tally()
+        for reminder, case in _case_reminders(Reminder.objects.filter(pk__in=ids[start:start + 5000])):
+            tally.update(c.reminder_contribution(reminder, case))
+        apply(dict(tally))
+
+
 def _case_reminders(reminders: Iterable[Reminder]) -> list[tuple[Reminder, Case]]:
     wanted = [r for r in reminders if r.kind == c.CASE_REMINDER_KIND and r.object_type == "cases.case"]
     cases = Case.objects.only(*CASE_FIELDS).in_bulk([int(r.object_id) for r in wanted])
