@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.models_calendar import *  # noqa: F401,F403  (CalendarYear, CalendarOverride)
@@ -66,7 +67,7 @@ class Reminder(models.Model):
     department = models.ForeignKey("org.Department", verbose_name=_("部门"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     due_at = models.DateTimeField(_("期限"), null=True, blank=True)
-    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now, db_index=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发送人"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(_("响应时间"), null=True, blank=True)

@@ -138,16 +138,8 @@ def _make_reminders(rng: random.Random, year: int, ctx: DemoContext, n: int, ans
                              created_at=created, answered_at=answered,
                              answered_in_time=answered <= calendar.deadline(start=created, working_days=1)))
     created = Reminder.objects.bulk_create(rows, batch_size=5000)
-    # auto_now_add overrides created_at on insert: put the demo's times back.
-    by_case = {r.object_id: r.created_at for r in rows}
-    ids = list(Reminder.objects.filter(object_type="cases.case", kind="case_deadline",
-                                       object_id__in=list(by_case)).values_list("pk", "object_id"))
-    for start in range(0, len(ids), 5000):
-        batch = []
-        for pk, object_id in ids[start:start + 5000]:
-            batch.append(Reminder(pk=pk, created_at=by_case[object_id]))
-        Reminder.objects.bulk_update(batch, ["created_at"], batch_size=5000)
-    return [pk for pk, _ in ids] if created is not None else []
+    return list(Reminder.objects.filter(object_type="cases.case", kind="case_deadline",
+                                        object_id__in=[r.object_id for r in created]).values_list("pk", flat=True))
 
 
 def demo_now() -> datetime:

@@ -225,3 +225,10 @@ def test_two_clerks_racing_on_one_ticket_one_wins_and_the_other_gets_a_clean_con
     final = Ticket.objects.get(pk=ticket.pk)
     assert final.version == 1
     assert AuditEvent.objects.filter(object_type="sample.ticket", object_id=str(ticket.pk)).count() == 2
+
+
+def test_code_acting_for_the_system_runs_a_transition_unscoped_and_is_audited_by_name(dept_a):
+    ticket = ticket_in(TicketStatus.OPEN, dept_a)
+    moved = WF.run(ticket.pk, "start", actor="import")
+    assert moved.status == TicketStatus.WORKING
+    assert AuditEvent.objects.latest("id").actor_label == "import"
