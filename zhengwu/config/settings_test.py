@@ -6,3 +6,11 @@ from zhengwu.config.settings import INSTALLED_APPS
 INSTALLED_APPS = [*INSTALLED_APPS, "zhengwu.core.tests.sample"]
 # Hashing passwords at full strength makes every login in the suite slow; production keeps the default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A file, not SQLite's shared in-memory database: the live server of the browser tests
+# answers overlapping htmx requests on several threads, and only a file database in WAL
+# mode honours the busy timeout (the shared cache fails at once with "table is locked").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os as _os
+
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_os.getpid()}.sqlite3")}  # noqa: F405

@@ -61,6 +61,7 @@ def reminder_send(*, obj: Any, kind: str, stage: str, message: str, recipients: 
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
+                created_at=timezone.now(),
                 object_type=object_type, object_id=object_id, kind=kind, stage=stage, level=level,
                 message=message[:255], url=url, department_id=getattr(department, "pk", department),
                 due_at=due_at,

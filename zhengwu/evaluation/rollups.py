@@ -56,9 +56,10 @@ def on_case_transitioned(*, before: Case, obj: Case, **_: Any) -> None:
 @events.subscribe("cases.case.imported")
 def on_cases_imported(*, ids: Iterable[int], **_: Any) -> None:
     ids = list(ids)
-    for start in range(0, len(ids), 2000):
+    for start in range(0, len(ids), 5000):
         tally: Tally = Tally()
-        for case in Case.objects.filter(pk__in=ids[start:start + 2000]).only(*CASE_FIELDS):
+        # Plain rows, not model instances: the counters read attributes only.
+        for case in Case.objects.filter(pk__in=ids[start:start + 5000]).values_list(*CASE_FIELDS, named=True):
             tally.update(c.case_contribution(case))
         apply(dict(tally))
 

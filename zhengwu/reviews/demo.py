@@ -78,12 +78,12 @@ def _make_year(ctx: DemoContext, year: int, completed: list[int], plan: tuple) -
                               level=level, created_at=created, excluded=pk in upheld_ids, department_id=dept,
                               township_id=town,
                               comment=rng.choice(BAD_COMMENTS) if bad else rng.choice(GOOD_COMMENTS)))
-    Review.objects.bulk_create(reviews, batch_size=5000)
-    review_ids = list(Review.objects.filter(case_id__in=reviewed).values_list("pk", flat=True))
+    created = Review.objects.bulk_create(reviews, batch_size=5000)
+    review_ids = [r.pk for r in created if r.pk is not None] or _ids_of(Review, "case_id", reviewed)
 
     handlings = []
     late_budget = len(bad_ids - upheld_ids) - on_time
-    for review in Review.objects.filter(case_id__in=bad_ids | open_ids).order_by("case_id"):
+    for review in Review.objects.filter(case_id__in=sorted(bad_ids | open_ids)).order_by("case_id"):
         handlings.append(_handling(rng, review, upheld=review.case_id in upheld_ids,
                                    still_open=review.case_id in open_ids,
                                    late=review.case_id not in upheld_ids and review.case_id not in open_ids
@@ -138,8 +138,18 @@ def _make_reminders(rng: random.Random, year: int, ctx: DemoContext, n: int, ans
                              created_at=created, answered_at=answered,
                              answered_in_time=answered <= calendar.deadline(start=created, working_days=1)))
     created = Reminder.objects.bulk_create(rows, batch_size=5000)
-    return list(Reminder.objects.filter(object_type="cases.case", kind="case_deadline",
-                                        object_id__in=[r.object_id for r in created]).values_list("pk", flat=True))
+    return [r.pk for r in created if r.pk is not None] or _ids_of(
+        Reminder.objects.filter(object_type="cases.case", kind="case_deadline"), "object_id",
+        [r.object_id for r in rows])
+
+
+def _ids_of(source: Any, field: str, values: list[Any], *, batch: int = 20000) -> list[int]:
+    """Primary keys of the rows whose ``field`` is in ``values``, in batches (SQLite limits parameters)."""
+    qs = source.objects.all() if isinstance(source, type) else source
+    ids: list[int] = []
+    for start in range(0, len(values), batch):
+        ids += qs.filter(**{f"{field}__in": values[start:start + batch]}).values_list("pk", flat=True)
+    return ids
 
 
 def demo_now() -> datetime:

@@ -61,8 +61,9 @@ class Command(ZhengwuCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Zhengwu demo: {url}   (API docs: {url}api/v1/docs)"))
         if logins is None:
+            # Accounts without a usable password (the generated village agents) have no login to print.
             logins = [(u.get_role_display(), u.username, DEMO_PASSWORD, u.display_name)
-                      for u in User.objects.order_by("id")]
+                      for u in User.objects.exclude(password__startswith="!").order_by("id")]
         self.stdout.write(f"{'role':<16}{'username':<16}{'password':<22}note")
         for role, username, password, note in logins:
             self.stdout.write(f"{role:<16}{username:<16}{password:<22}{note}")
