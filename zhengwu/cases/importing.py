@@ -41,19 +41,14 @@ for each imported case that a newer record moved on. After the commit, every fun
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
-import functools
-import io
-import json
 import operator
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, time as dtime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -61,7 +56,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from zhengwu.cases import deadlines, services
-from zhengwu.cases.choices import ONLINE_CHANNELS, ApplicantKind, CaseStatus, Channel, ItemType, Level, Result
+from zhengwu.cases.choices import ONLINE_CHANNELS, ApplicantKind, CaseStatus, Channel, Level, Result
 from zhengwu.cases.models import Case, CaseSuspension, ServiceItem
 from zhengwu.core import audit, events
 from zhengwu.core.crypto import blind_index
@@ -72,8 +67,27 @@ from zhengwu.org.models import Department, Enterprise, Person, Region, RegionLev
 from zhengwu.org.roles import Role
 from zhengwu.org.services import ID_PURPOSE, PHONE_PURPOSE
 
+from zhengwu.cases.import_readers import (  # noqa: F401  (re-exported for callers of importing)
+    detect_format,
+    open_source,
+    read_records,
+    Headers,
+    is_blank,
+    as_text,
+    as_bool,
+    as_int,
+    as_list,
+    as_moment,
+    as_choice,
+    CHANNELS,
+    KINDS,
+    RESULTS,
+    LEVELS,
+    ITEM_TYPES,
+    APPLICANT_KINDS,
+)
+
 CHUNK_SIZE = 5000
-FORMATS = ("csv", "xlsx", "json", "jsonl")
 
 #: Called after a case import commits, as ``hook(created_ids=[...], updated_ids=[...])``.
 IMPORT_HOOKS: list[Callable[..., None]] = []
@@ -164,273 +178,6 @@ class _DryRun(Exception):
     pass
 
 
-# --- reading files --------------------------------------------------------------------
-
-def detect_format(name: str, explicit: str | None = None) -> str:
-    if explicit:
-        fmt = {"excel": "xlsx", "ndjson": "jsonl", "jsonlines": "jsonl"}.get(explicit.lower(), explicit.lower())
-    else:
-        suffix = Path(name).suffix.lower()
-        fmt = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "jsonl",
-               ".ndjson": "jsonl"}.get(suffix, "")
-    if fmt not in FORMATS:
-        raise InvalidInput(f"无法识别的文件格式“{explicit or name}”,支持 CSV、Excel(.xlsx)、JSON 和 JSON Lines。",
-                           field="format", code="bad_format")
-    return fmt
-
-
-@contextlib.contextmanager
-def open_source(source: str | Path | BinaryIO, *, name: str | None = None) -> Iterator[tuple[BinaryIO, str, str]]:
-    """The binary file, its name and the SM3 digest of its bytes (read once, then rewound)."""
-    owned = not hasattr(source, "read")
-    f: BinaryIO = open(source, "rb") if owned else source  # type: ignore[arg-type, assignment]
-    try:
-        name = name or (str(source) if owned else getattr(source, "name", "upload"))
-        digest = _sm3_stream(f)
-        yield f, Path(name).name, digest
-    finally:
-        if owned:
-            f.close()
-
-
-def _sm3_stream(f: BinaryIO) -> str:
-    from cryptography.hazmat.primitives import hashes
-
-    h = hashes.Hash(hashes.SM3())
-    for block in iter(lambda: f.read(1 << 20), b""):
-        h.update(block)
-    f.seek(0)
-    return h.finalize().hex()
-
-
-def read_records(f: BinaryIO, fmt: str) -> Iterator[tuple[int, dict[str, Any] | InvalidInput]]:
-    """``(row number, {header: value})``; a record that cannot be read gives an InvalidInput instead."""
-    if fmt == "xlsx":
-        yield from _xlsx_records(f)
-        return
-    text = io.TextIOWrapper(f, encoding=_sniff_encoding(f), newline="")
-    try:
-        if fmt == "csv":
-            yield from _table(csv.reader(text))
-        elif fmt == "jsonl":
-            for n, line in enumerate(text, start=1):
-                if line.strip():
-                    yield n, _json_object(line)
-        else:
-            try:
-                data = json.load(text)
-            except ValueError as exc:
-                raise InvalidInput(f"JSON 文件无法解析:{exc}", field="file", code="bad_json") from None
-            if isinstance(data, dict):
-                data = next((data[k] for k in ("records", "data", "rows", "items", "cases")
-                             if isinstance(data.get(k), list)), None)
-            if not isinstance(data, list):
-                raise InvalidInput("JSON 文件应为对象数组。", field="file", code="bad_json")
-            for n, obj in enumerate(data, start=1):
-                yield n, obj if isinstance(obj, dict) else InvalidInput("不是 JSON 对象。", code="bad_record")
-    except UnicodeDecodeError:
-        raise InvalidInput("文件编码无法识别,请保存为 UTF-8 或 GB18030。", field="file", code="bad_encoding") from None
-    finally:
-        with contextlib.suppress(ValueError):  # the caller closed the file before reading it all
-            text.detach()
-
-
-def _sniff_encoding(f: BinaryIO) -> str:
-    head = f.read(1 << 16)
-    f.seek(0)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        return "gb18030"
-
-
-def _json_object(line: str) -> dict[str, Any] | InvalidInput:
-    try:
-        obj = json.loads(line)
-    except ValueError as exc:
-        return InvalidInput(f"JSON 无法解析:{exc}", code="bad_json")
-    return obj if isinstance(obj, dict) else InvalidInput("不是 JSON 对象。", code="bad_record")
-
-
-def _table(rows: Iterable[Iterable[Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    header: list[str] | None = None
-    for n, cells in enumerate(rows, start=1):
-        cells = list(cells)
-        if header is None:
-            if any(c not in (None, "") for c in cells):
-                header = ["" if c is None else str(c) for c in cells]
-            continue
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        yield n, dict(zip(header, cells))
-
-
-def _xlsx_records(f: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(f, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise InvalidInput(f"Excel 文件无法打开:{exc}", field="file", code="bad_xlsx") from None
-    try:
-        yield from _table(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
-
-
-# --- values ------------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=4096)
-def _norm(text: str) -> str:
-    """A header or a choice as compared: NFKC, no spaces or asterisks, lower case."""
-    return re.sub(r"[\s*]+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def _columns(spec: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {_norm(alias): name for name, aliases in spec.items() for alias in (name, *aliases)}
-
-
-class _Headers:
-    """Maps the file's headers to field names once per distinct header."""
-
-    def __init__(self, spec: dict[str, tuple[str, ...]]) -> None:
-        self.aliases = _columns(spec)
-        self.known: dict[Any, str | None] = {}
-        self.ignored: list[str] = []
-
-    def map(self, raw: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for key, value in raw.items():
-            name = self.known.get(key, _UNSEEN)
-            if name is _UNSEEN:
-                name = self.known[key] = self.aliases.get(_norm(str(key)))
-                if name is None and str(key).strip():
-                    self.ignored.append(str(key))
-            if name is not None:
-                out[name] = value
-        return out
-
-
-_UNSEEN: Any = object()
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
-_TRUE = {"1", "true", "yes", "y", "t", "是", "有", "√", "✓", "可以", "支持"}
-_FALSE = {"0", "false", "no", "n", "f", "否", "无", "×", "✗", "不可以", "不支持"}
-
-
-def _bool(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    text = _norm(_text(v))
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError("应为“是”或“否”")
-
-
-def _int(v: Any) -> int:
-    if isinstance(v, bool):
-        raise ValueError("应为整数")
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    text = _text(v)
-    if text in ("即办", "即办件"):
-        return 0
-    text = re.sub(r"(个)?(工作日|天|日)$", "", text)
-    if not re.fullmatch(r"-?\d+", text):
-        raise ValueError("应为整数(工作日)")
-    return int(text)
-
-
-def _list(v: Any) -> list[str]:
-    if isinstance(v, (list, tuple)):
-        return [str(x).strip() for x in v if str(x).strip()]
-    return [part.strip() for part in re.split(r"[;；\n]", _text(v)) if part.strip()]
-
-
-_MOMENT_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y%m%d",
-                   "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H时%M分", "%Y年%m月%d日")
-
-
-def _moment(v: Any, tz: Any) -> datetime | None:
-    """An aware moment; naive values are the center's local time."""
-    if _blank(v):
-        return None
-    if isinstance(v, datetime):
-        return v if v.tzinfo is not None else v.replace(tzinfo=tz)
-    if isinstance(v, date):
-        return datetime.combine(v, dtime(0), tzinfo=tz)
-    if not isinstance(v, str):
-        raise ValueError("不是日期时间")
-    text = v.strip().replace("/", "-")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        for fmt in _MOMENT_FORMATS:
-            try:
-                moment = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        else:
-            raise ValueError(f"无法识别的日期时间“{v}”") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
-
-
-def _choices(mapping: dict[str, tuple[str, ...]], labels: Any) -> dict[str, str]:
-    out = {_norm(str(value)): value for value in mapping}
-    out.update({_norm(str(label)): value for value, label in labels})
-    out.update({_norm(alias): value for value, aliases in mapping.items() for alias in aliases})
-    return out
-
-
-def _choice(table: dict[str, str], v: Any, what: str) -> str:
-    found = table.get(_norm(_text(v)))
-    if found is None:
-        raise ValueError(f"未知的{what}“{_text(v)}”")
-    return found
-
-
-CHANNELS = _choices({
-    Channel.ONLINE_PC: ("网办", "网上办理", "pc端", "电脑端", "政务服务网", "浙江政务服务网", "online"),
-    Channel.MOBILE: ("掌办", "掌上办", "移动端", "app", "浙里办", "手机"),
-    Channel.WINDOW: ("窗口", "窗口办理", "现场", "大厅", "线下"),
-    Channel.AGENT: ("代办", "村级代办", "帮办代办", "代办员"),
-    Channel.SELF_SERVICE: ("自助", "自助终端", "自助办", "自助机"),
-}, Channel.choices)
-KINDS = _choices({ApplicantKind.PERSON: ("个人", "公民", "自然人"),
-                  ApplicantKind.ENTERPRISE: ("企业", "单位", "法人或其他组织", "其他组织", "法人")},
-                 ApplicantKind.choices)
-RESULTS = _choices({Result.APPROVED: ("准予许可", "同意", "通过", "批准", "办结", "予以办理", "准予登记"),
-                    Result.DENIED: ("不予许可", "不同意", "不通过", "不批准", "驳回", "不予登记", "不予办理")},
-                   Result.choices)
-LEVELS = _choices({Level.DISTRICT: ("区", "区级", "县级"), Level.TOWNSHIP: ("乡镇", "街道", "乡镇级", "乡镇(街道)"),
-                   Level.VILLAGE: ("村", "社区", "村级", "村(社区)", "村社区")}, Level.choices)
-ITEM_TYPES = _choices({ItemType.LICENSE: ("许可", "xk"), ItemType.CONFIRMATION: ("确认", "qr"),
-                       ItemType.BENEFIT: ("给付", "jf"), ItemType.RULING: ("裁决", "cj"),
-                       ItemType.LEVY: ("征收", "zs"), ItemType.REWARD: ("奖励", "jl"),
-                       ItemType.OTHER_POWER: ("其他", "qt", "其他权力"), ItemType.PUBLIC_SERVICE: ("gg",)},
-                      ItemType.choices)
-APPLICANT_KINDS = _choices({"person": ("自然人", "个人"), "enterprise": ("法人", "企业"),
-                            "both": ("自然人和法人", "自然人、法人", "全部", "两者")}, [])
-
-
 # --- the item catalog ----------------------------------------------------------------------
 
 ITEM_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -456,33 +203,33 @@ def _item_fields(data: dict[str, Any], departments: dict[str, Department]) -> tu
     """The code and the model fields given in one row; raises _Rejected naming each bad field."""
     errors: list[tuple[str, str, str]] = []
     out: dict[str, Any] = {}
-    code = _text(data.get("code"))
+    code = as_text(data.get("code"))
     if not code:
         errors.append(("code", "required", "事项编码不能为空。"))
     parsers: dict[str, Callable[[Any], Any]] = {
-        "name": _text, "item_type": lambda v: _choice(ITEM_TYPES, v, "事项类型"),
-        "statutory_limit": _int, "promised_limit": _int, "acceptance_limit": _int,
-        "online_capable": _bool, "village_assisted": _bool, "enterprise_related": _bool, "is_active": _bool,
-        "applicant_kinds": lambda v: _choice(APPLICANT_KINDS, v, "服务对象"), "materials": _list,
+        "name": as_text, "item_type": lambda v: as_choice(ITEM_TYPES, v, "事项类型"),
+        "statutory_limit": as_int, "promised_limit": as_int, "acceptance_limit": as_int,
+        "online_capable": as_bool, "village_assisted": as_bool, "enterprise_related": as_bool, "is_active": as_bool,
+        "applicant_kinds": lambda v: as_choice(APPLICANT_KINDS, v, "服务对象"), "materials": as_list,
     }
     for name, parse in parsers.items():
-        if name in data and not _blank(data[name]):
+        if name in data and not is_blank(data[name]):
             try:
                 out[name] = parse(data[name])
             except ValueError as exc:
                 errors.append((name, "bad_value", f"{exc}。"))
-    if not _blank(data.get("levels")):
+    if not is_blank(data.get("levels")):
         try:
-            levels = {_choice(LEVELS, part, "办理层级") for part in re.split(r"[;；,，、/|]", _text(data["levels"]))
+            levels = {as_choice(LEVELS, part, "办理层级") for part in re.split(r"[;；,，、/|]", as_text(data["levels"]))
                       if part.strip()}
             out.update(level_district=Level.DISTRICT in levels, level_township=Level.TOWNSHIP in levels,
                        level_village=Level.VILLAGE in levels)
         except ValueError as exc:
             errors.append(("levels", "bad_value", f"{exc}。"))
-    if not _blank(data.get("department_code")):
-        dept = departments.get(_text(data["department_code"]))
+    if not is_blank(data.get("department_code")):
+        dept = departments.get(as_text(data["department_code"]))
         if dept is None:
-            errors.append(("department_code", "unknown_department", f"未知的部门编码“{_text(data['department_code'])}”。"))
+            errors.append(("department_code", "unknown_department", f"未知的部门编码“{as_text(data['department_code'])}”。"))
         else:
             out["department"] = dept
     if errors:
@@ -505,7 +252,7 @@ def items_import(*, actor: Any, records: Iterable[tuple[int, dict[str, Any] | In
     require(actor, "cases.manage_items")
     report = ImportReport(kind="items", source=source, digest=digest, format=fmt, dry_run=dry_run)
     started = time.perf_counter()
-    headers = _Headers(ITEM_COLUMNS)
+    headers = Headers(ITEM_COLUMNS)
     departments = {d.code: d for d in Department.objects.all()}
     seen: set[str] = set()
     try:
@@ -519,7 +266,7 @@ def items_import(*, actor: Any, records: Iterable[tuple[int, dict[str, Any] | In
                 try:
                     _item_row(actor, headers.map(raw), departments, existing, seen, report)
                 except _Rejected as exc:
-                    _reject(report, row, exc.errors, number=_text(headers.map(raw).get("code")))
+                    _reject(report, row, exc.errors, number=as_text(headers.map(raw).get("code")))
             report.ignored_columns = headers.ignored
             if dry_run:
                 raise _DryRun
@@ -631,7 +378,7 @@ class _CaseContext:
         self.tz = timezone.get_default_timezone()
         self.today = timezone.localtime(now).date()
         self.memo = deadlines.DeadlineMemo()
-        self.headers = _Headers(CASE_COLUMNS)
+        self.headers = Headers(CASE_COLUMNS)
         self.items = {
             i.code: _ItemRef(i.pk, i.department_id, i.name, i.statutory_limit, i.promised_limit, i.acceptance_limit,
                              frozenset(i.levels), i.online_capable, i.applicant_kinds)
@@ -662,13 +409,13 @@ class _CaseContext:
                 raise InvalidInput(f"缺少必需的列:{', '.join(missing)}(列名见 docs/import-format.md)。",
                                    field=missing[0], code="missing_column")
         errors: list[tuple[str, str, str]] = []
-        number = _text(data.get("number"))
+        number = as_text(data.get("number"))
         if not number or len(number) > 40:
             errors.append(("number", "required" if not number else "too_long", "办件编号不能为空,且不超过40个字符。"))
         moments: dict[str, datetime | None] = {}
         for name in MOMENT_FIELDS:
             try:
-                moments[name] = _moment(data.get(name), self.tz)
+                moments[name] = as_moment(data.get(name), self.tz)
             except ValueError as exc:
                 errors.append((name, "bad_date", f"{exc}。"))
         if "received_at" in moments and moments["received_at"] is None:
@@ -679,21 +426,21 @@ class _CaseContext:
             suspensions = self._periods(data.get("suspensions"))
         except ValueError as exc:
             errors.append(("suspensions", "bad_date", f"{exc}。"))
-        if not _blank(data.get("suspended_working_days")):
+        if not is_blank(data.get("suspended_working_days")):
             try:
-                days = _int(data["suspended_working_days"])
+                days = as_int(data["suspended_working_days"])
             except ValueError as exc:
                 errors.append(("suspended_working_days", "bad_value", f"{exc}。"))
-        item = self.items.get(_text(data.get("item_code")))
+        item = self.items.get(as_text(data.get("item_code")))
         if item is None:
-            errors.append(("item_code", "unknown_item", f"事项目录中没有事项编码“{_text(data.get('item_code'))}”。"))
+            errors.append(("item_code", "unknown_item", f"事项目录中没有事项编码“{as_text(data.get('item_code'))}”。"))
         if errors:
             raise _Rejected(errors)
         assert item is not None
         for name, mine in (("statutory_limit", item.statutory), ("promised_limit", item.promised)):
-            if not _blank(data.get(name)):
+            if not is_blank(data.get(name)):
                 try:
-                    theirs = _int(data[name])
+                    theirs = as_int(data[name])
                 except ValueError as exc:
                     raise _Rejected([(name, "bad_value", f"{exc}。")]) from None
                 if theirs != mine:
@@ -716,7 +463,7 @@ class _CaseContext:
         except InvalidInput as exc:
             raise _Rejected([(exc.field or "", exc.code, exc.message)]) from None
         result = ""
-        if not _blank(data.get("result")):
+        if not is_blank(data.get("result")):
             if derived.status != CaseStatus.COMPLETED:
                 raise _Rejected([("result", "result_without_completion", "没有办结时间,却有办结结果。")])
             result = self._pick("result", RESULTS, data["result"], "办结结果")
@@ -724,15 +471,15 @@ class _CaseContext:
             result = Result.APPROVED
         values.update(
             received_at=events.received_at, supplement_requested_at=events.supplement_requested_at,
-            supplement_items=_list(data.get("supplement_items")) if events.supplement_requested_at else [],
+            supplement_items=as_list(data.get("supplement_items")) if events.supplement_requested_at else [],
             supplement_received_at=events.supplement_received_at, completed_at=events.completed_at, result=result,
-            decision_reason=_text(data.get("decision_reason")), **derived_columns(derived))
-        reason = _text(data.get("suspension_reason"))[:255] or "导入的中止记录"
+            decision_reason=as_text(data.get("decision_reason")), **derived_columns(derived))
+        reason = as_text(data.get("suspension_reason"))[:255] or "导入的中止记录"
         periods = [(s, e, d, reason) for (s, e), d in zip(suspensions, (*derived.suspension_days, 0))]
         return _Parsed(row, number, values, person, enterprise, periods)
 
     def _periods(self, v: Any) -> list[tuple[datetime, datetime | None]]:
-        if _blank(v):
+        if is_blank(v):
             return []
         parts: list[Any] = v if isinstance(v, list) else [p for p in re.split(r"[;；\n]", str(v)) if p.strip()]
         periods = []
@@ -746,36 +493,36 @@ class _CaseContext:
                 if len(pieces) != 2:
                     raise ValueError(f"中止时段“{part}”应写作“开始~结束”")
                 start, end = pieces
-            begin = _moment(start, self.tz)
+            begin = as_moment(start, self.tz)
             if begin is None:
                 raise ValueError("中止时段缺少开始时间")
-            periods.append((begin, _moment(end, self.tz)))
+            periods.append((begin, as_moment(end, self.tz)))
         return periods
 
     def _region(self, field_name: str, v: Any, level: str) -> tuple[int, int | None] | None:
-        if _blank(v):
+        if is_blank(v):
             return None
-        found = self.regions.get(_text(v))
+        found = self.regions.get(as_text(v))
         if found is None or found[1] != level:
             what = "乡镇(街道)" if level == RegionLevel.TOWNSHIP else "村(社区)"
-            raise _Rejected([(field_name, "unknown_region", f"未知的{what}“{_text(v)}”。")])
+            raise _Rejected([(field_name, "unknown_region", f"未知的{what}“{as_text(v)}”。")])
         return found[0], found[2]
 
     def _place(self, item: _ItemRef, data: dict[str, Any]) -> dict[str, Any]:
         """What ``services._resolve_place`` checks for a live receipt, for a row."""
-        if _blank(data.get("channel")):
+        if is_blank(data.get("channel")):
             raise _Rejected([("channel", "required", "收件渠道不能为空。")])
         channel = self._pick("channel", CHANNELS, data["channel"], "收件渠道")
-        level = self._pick("level", LEVELS, data["level"], "办理层级") if not _blank(data.get("level")) else ""
+        level = self._pick("level", LEVELS, data["level"], "办理层级") if not is_blank(data.get("level")) else ""
         if channel in ONLINE_CHANNELS and not item.online:
             raise _Rejected([("channel", "not_online", f"事项“{item.name}”不支持网上办理。")])
         agent_id = None
         village = self._region("village", data.get("village"), RegionLevel.VILLAGE)
         township = self._region("township", data.get("township"), RegionLevel.TOWNSHIP)
-        if not _blank(data.get("agent")):
-            agent = self.agents.get(_text(data["agent"]))
+        if not is_blank(data.get("agent")):
+            agent = self.agents.get(as_text(data["agent"]))
             if agent is None:
-                raise _Rejected([("agent", "unknown_agent", f"没有代办员账号“{_text(data['agent'])}”。")])
+                raise _Rejected([("agent", "unknown_agent", f"没有代办员账号“{as_text(data['agent'])}”。")])
             agent_id = agent[0]
             home = self.region_by_id.get(agent[1])
             if village is None and home is not None and home[1] == RegionLevel.VILLAGE:
@@ -801,21 +548,21 @@ class _CaseContext:
     @staticmethod
     def _pick(field_name: str, table: dict[str, str], value: Any, what: str) -> str:
         try:
-            return _choice(table, value, what)
+            return as_choice(table, value, what)
         except ValueError as exc:
             raise _Rejected([(field_name, "bad_choice", f"{exc}。")]) from None
 
     def _applicant(self, item: _ItemRef, data: dict[str, Any], values: dict[str, Any]) -> tuple[Any, Any]:
-        id_raw, code_raw = _text(data.get("id_number")), _text(data.get("credit_code"))
+        id_raw, code_raw = as_text(data.get("id_number")), as_text(data.get("credit_code"))
         kind = (self._pick("applicant_kind", KINDS, data["applicant_kind"], "申请人类型")
-                if not _blank(data.get("applicant_kind"))
+                if not is_blank(data.get("applicant_kind"))
                 else ApplicantKind.PERSON if id_raw else ApplicantKind.ENTERPRISE if code_raw else "")
         if not kind:
             raise _Rejected([("applicant_kind", "required", "请填写申请人类型,或身份证号/统一社会信用代码。")])
         if item.kinds not in ("both", kind):
             raise _Rejected([("applicant_kind", "applicant_kind_not_allowed",
                               f"事项“{item.name}”不面向{ApplicantKind(kind).label}。")])
-        name = _text(data.get("applicant_name"))
+        name = as_text(data.get("applicant_name"))
         if not name or len(name) > 128:
             raise _Rejected([("applicant_name", "required", "申请人姓名或名称不能为空,且不超过128个字符。")])
         values.update(applicant_kind=kind, applicant_name=name)
@@ -831,9 +578,9 @@ class _CaseContext:
             if isinstance(found, InvalidInput):
                 raise _Rejected([("id_number", found.code, found.message)])
             phone = phone_index = ""
-            if not _blank(data.get("phone")):
+            if not is_blank(data.get("phone")):
                 try:
-                    phone = validate_mobile(_text(data["phone"]), field="phone")
+                    phone = validate_mobile(as_text(data["phone"]), field="phone")
                 except InvalidInput as exc:
                     raise _Rejected([("phone", exc.code, exc.message)]) from None
                 phone_index = blind_index(phone, purpose=PHONE_PURPOSE)
@@ -1014,7 +761,7 @@ def cases_import(*, actor: Any, records: Iterable[tuple[int, dict[str, Any] | In
                 try:
                     chunk.append(ctx.parse(row, raw))
                 except _Rejected as exc:
-                    _reject(report, row, exc.errors, number=_text(ctx.headers.map(raw).get("number")))
+                    _reject(report, row, exc.errors, number=as_text(ctx.headers.map(raw).get("number")))
                 if len(chunk) >= chunk_size:
                     _write_chunk(chunk, ctx, writer, report)
                     chunk = []

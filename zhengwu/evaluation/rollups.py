@@ -122,7 +122,7 @@ def on_handling_transitioned(*, before: Any, obj: Any, **_: Any) -> None:
 @events.subscribe("reviews.review.imported")
 def on_reviews_imported(*, ids: Iterable[int], **_: Any) -> None:
     """Bulk-loaded reviews (and the handlings of the bad ones), in batches."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from zhengwu.reviews.models import BadReviewHandling, Review
 

@@ -321,7 +321,7 @@ def _buckets(end: date, unit: str, count: int) -> list[Bucket]:
         return buckets
     year, month = end.year, end.month
     starts = []
-    for _ in range(count):
+    for _step in range(count):
         starts.append(date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     for start in reversed(starts):

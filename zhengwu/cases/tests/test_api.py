@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from zhengwu.cases.models import Case
-from zhengwu.cases.testing import VALID_ID, make_item, move, receive
+from zhengwu.cases.testing import VALID_ID, make_item, move
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.testing import make_department, make_user
 from zhengwu.org.roles import Role

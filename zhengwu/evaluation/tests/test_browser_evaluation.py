@@ -51,8 +51,8 @@ def hall(transactional_db):  # noqa: ANN001, ANN201
     for dept, short in ((market, "市场监管局"), (labour, "人社局")):
         dept.short_name = short
         dept.save(update_fields=["short_name"])
-    specialist = User.objects.create_user(username="lizhuanyuan", password=PASSWORD, role=Role.INDICATOR_SPECIALIST,
-                                          display_name="李专员")
+    User.objects.create_user(username="lizhuanyuan", password=PASSWORD, role=Role.INDICATOR_SPECIALIST,
+                             display_name="李专员")
     admin = User.objects.create_user(username="wangzhuren", password=PASSWORD, role=Role.CENTER_ADMIN,
                                      display_name="王主任")
     leader = User.objects.create_user(username="shijuzhang", password=PASSWORD, role=Role.DEPARTMENT_LEADER,
