@@ -68,6 +68,7 @@ from zhengwu.org.roles import Role
 from zhengwu.org.services import ID_PURPOSE, PHONE_PURPOSE
 
 from zhengwu.cases.import_readers import (  # noqa: F401  (re-exported for callers of importing)
+    FORMATS,
     detect_format,
     open_source,
     read_records,
