@@ -171,3 +171,20 @@ def test_a_period_that_ends_before_it_starts_is_refused(world):
     with pytest.raises(InvalidInput) as err:
         counter_sums(start=date(2024, 10, 2), end=date(2024, 10, 1), group=None)
     assert err.value.field == "end"
+
+
+def test_the_rollups_command_checks_and_rebuilds(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("rollups", "check", stdout=out)
+    assert "match" in out.getvalue()
+    DailyRollup.objects.filter(received__gt=0).update(received=99)
+    with pytest.raises(CommandError, match="differ"):
+        call_command("rollups", "check")
+    call_command("rollups", "rebuild", stdout=out)
+    call_command("rollups", "check", stdout=out)
+    assert out.getvalue().count("match") == 2
