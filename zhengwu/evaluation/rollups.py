@@ -129,9 +129,11 @@ def on_reviews_imported(*, ids: Iterable[int], **_: Any) -> None:
     ids = list(ids)
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
-        reviews = list(Review.objects.filter(pk__in=chunk).only("id", "case_id", "level", "created_at", "excluded"))
+        # Plain rows, not model instances: the counters read attributes only.
+        reviews = list(Review.objects.filter(pk__in=chunk).values_list(
+            "pk", "case_id", "level", "created_at", "excluded", named=True))
         case_ids = {r.case_id for r in reviews}
-        cases = Case.objects.only(*CASE_FIELDS).in_bulk(case_ids)
+        cases = {row.id: row for row in Case.objects.filter(pk__in=case_ids).values_list(*CASE_FIELDS, named=True)}
         tally: Tally = Tally()
         for review in reviews:
             tally.update(c.review_contribution(review, cases[review.case_id]))
@@ -143,8 +145,8 @@ def on_reviews_imported(*, ids: Iterable[int], **_: Any) -> None:
             if counted_now.get(case_id, 0) == added and case.status == CaseStatus.COMPLETED:
                 tally[(c.case_key(case, c.local_day(case.completed_at)), "completed_reviewed")] += 1
         by_review = {r.pk: r for r in reviews}
-        for handling in BadReviewHandling.objects.filter(review_id__in=chunk).only(
-                "id", "review_id", "rectify_deadline", "rectified_on_time"):
+        for handling in BadReviewHandling.objects.filter(review_id__in=chunk).values_list(
+                "review_id", "rectify_deadline", "rectified_on_time", named=True):
             review = by_review[handling.review_id]
             tally.update(c.handling_contribution(handling, review, cases[review.case_id]))
         apply(dict(tally))
