@@ -143,6 +143,7 @@ CASE_WORKFLOW: Workflow[Case] = Workflow(
     model=Case,
     visible_to=cases_visible_to,
     initial=S.RECEIVED,
+    select_related=("item",),
     transitions=[
         Transition("accept", source={S.RECEIVED}, target=S.ACCEPTED, permission="cases.accept", label=_("受理"),
                    guard=guard_accept, on_enter=(on_moved,), style="success"),

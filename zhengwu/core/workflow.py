@@ -87,8 +87,10 @@ class Transition:
 class Workflow(Generic[M]):
     def __init__(self, *, model: type[M], transitions: Iterable[Transition],
                  visible_to: Callable[[Any], models.QuerySet[M]], field_name: str = "status",
-                 initial: str | None = None) -> None:
+                 initial: str | None = None, select_related: tuple[str, ...] = ()) -> None:
         self.model = model
+        #: relations the guards read, fetched with the row in the same query
+        self.select_related = select_related
         self.field_name = field_name
         self.visible_to = visible_to
         self.initial = initial
@@ -140,6 +142,8 @@ class Workflow(Generic[M]):
             # job, never a request's user: like a system transition it is not scoped.
             trusted = t.system or isinstance(actor, str)
             source = self.model._default_manager.all() if trusted else self.visible_to(actor)
+            if self.select_related:
+                source = source.select_related(*self.select_related)
             current = source.filter(pk=pk).order_by().first()
             if current is None:
                 raise NotFound("对象不存在或不在您的数据范围内。")
