@@ -91,6 +91,7 @@ def _register_routers() -> None:
     from zhengwu.reviews.api import router as reviews_router
     from zhengwu.evaluation.api import public_router as evaluation_public_router
     from zhengwu.evaluation.api import router as evaluation_router
+    from zhengwu.trading.api import router as trading_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -100,6 +101,7 @@ def _register_routers() -> None:
     api.add_router("/public/reviews/", reviews_public_router)
     api.add_router("/evaluation/", evaluation_router)
     api.add_router("/public/evaluation/", evaluation_public_router)
+    api.add_router("/trading/", trading_router)
 
 
 _register_routers()

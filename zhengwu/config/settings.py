@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhengwu.cases",
     "zhengwu.reviews",
     "zhengwu.evaluation",
+    "zhengwu.trading",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from zhengwu.org.roles import Role, permissions_of
 
-ADMIN_REFERENCE_APPS = {"org", "core", "cases", "reviews"}
+ADMIN_REFERENCE_APPS = {"org", "core", "cases", "reviews", "trading"}
 _MODEL_PERM = re.compile(r"^(?P<app>\w+)\.(add|change|delete|view)_\w+$")
 
 

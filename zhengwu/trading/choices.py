@@ -1,0 +1,131 @@
+"""Choices of the public resource trading domain (DOMAIN.md §10), with labels and colours defined once."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.core.ui import Tone
+
+
+class ProjectType(models.TextChoices):
+    CONSTRUCTION = "construction", _("工程建设")
+    PROCUREMENT = "procurement", _("政府采购")
+    LAND = "land", _("土地使用权")
+    PROPERTY = "property", _("产权交易")
+
+
+#: the short prefix of a project number, by type
+PROJECT_NUMBER_PREFIX = {
+    ProjectType.CONSTRUCTION: "GC",
+    ProjectType.PROCUREMENT: "CG",
+    ProjectType.LAND: "TD",
+    ProjectType.PROPERTY: "CQ",
+}
+
+
+class FundingSource(models.TextChoices):
+    GOVERNMENT_INVESTED = "government_invested", _("政府投资")
+    STATE_FUNDED = "state_funded", _("国有资金占控股或主导地位")
+    FOREIGN_LOAN = "foreign_loan", _("国际组织或外国政府贷款、援助资金")
+    PRIVATE = "private", _("非国有资金")
+    MIXED = "mixed", _("混合资金")
+
+
+#: funding that makes a project "state-funded" for the later award rule (award the first candidate)
+STATE_FUNDING = (FundingSource.GOVERNMENT_INVESTED, FundingSource.STATE_FUNDED)
+
+
+class Procedure(models.TextChoices):
+    OPEN = "open", _("公开招标")
+    INVITED = "invited", _("邀请招标")
+    COMPETITIVE_NEGOTIATION = "competitive_negotiation", _("竞争性谈判")
+    COMPETITIVE_CONSULTATION = "competitive_consultation", _("竞争性磋商")
+    SINGLE_SOURCE = "single_source", _("单一来源采购")
+    INQUIRY = "inquiry", _("询价")
+    AUCTION = "auction", _("拍卖")
+    LISTING = "listing", _("挂牌")
+
+
+class ContractKind(models.TextChoices):
+    """The kind of a section's contract, which decides its mandatory-tendering threshold."""
+
+    WORKS = "works", _("施工")
+    GOODS = "goods", _("货物(重要设备、材料)")
+    SERVICES = "services", _("服务(勘察、设计、监理)")
+
+
+class TenderStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    AMENDED = "amended", _("已澄清修改")
+    CLOSED = "closed", _("已截标")
+    OPENED = "opened", _("已开标")
+    FAILED = "failed", _("流标")
+
+
+#: a tender that still holds its sections (a section belongs to at most one of these at a time)
+LIVE_TENDER_STATUSES = (TenderStatus.DRAFT, TenderStatus.PUBLISHED, TenderStatus.AMENDED, TenderStatus.CLOSED,
+                        TenderStatus.OPENED)
+#: a tender whose documents are out and whose deadline has not been reached
+OPEN_FOR_BIDS = (TenderStatus.PUBLISHED, TenderStatus.AMENDED)
+
+TENDER_STATUS_TONES = {
+    TenderStatus.DRAFT: Tone.GREY,
+    TenderStatus.PUBLISHED: Tone.BLUE,
+    TenderStatus.AMENDED: Tone.YELLOW,
+    TenderStatus.CLOSED: Tone.BLUE,
+    TenderStatus.OPENED: Tone.GREEN,
+    TenderStatus.FAILED: Tone.RED,
+}
+
+
+class ChangeKind(models.TextChoices):
+    CLARIFICATION = "clarification", _("澄清")
+    AMENDMENT = "amendment", _("修改")
+
+
+class ObjectionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已提出")
+    ANSWERED = "answered", _("已答复")
+
+
+OBJECTION_STATUS_TONES = {ObjectionStatus.SUBMITTED: Tone.YELLOW, ObjectionStatus.ANSWERED: Tone.GREY}
+
+
+class DepositForm(models.TextChoices):
+    TRANSFER = "transfer", _("基本账户转账")
+    GUARANTEE = "guarantee", _("电子保函")
+
+
+class RefundState(models.TextChoices):
+    """Where a deposit stands (derived from its facts, never stored)."""
+
+    HELD = "held", _("在管")
+    DUE = "due", _("待退还")
+    OVERDUE = "overdue", _("逾期未退")
+    REFUNDED = "refunded", _("已退还")
+    GUARANTEE = "guarantee", _("保函(无需退还)")
+
+
+REFUND_STATE_TONES = {
+    RefundState.HELD: Tone.BLUE,
+    RefundState.DUE: Tone.YELLOW,
+    RefundState.OVERDUE: Tone.RED,
+    RefundState.REFUNDED: Tone.GREY,
+    RefundState.GUARANTEE: Tone.GREY,
+}
+
+
+class RuleKind(models.TextChoices):
+    DAYS = "days", _("天数")
+    COUNT = "count", _("数量")
+    RATIO = "ratio", _("比例")
+    AMOUNT = "amount", _("金额(元)")
+
+
+class Counting(models.TextChoices):
+    """How a day rule counts: natural days (the default) or working days of the calendar."""
+
+    NATURAL = "natural", _("自然日")
+    WORKING = "working", _("工作日")

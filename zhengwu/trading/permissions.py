@@ -1,0 +1,23 @@
+"""Who may do what in public resource trading: granted to roles in one place.
+
+* trading center staff run everything (every row is in their scope);
+* a supervisor reads everything and changes nothing;
+* an enterprise user registers its own enterprise as a bidder, raises objections in its own name,
+  and sees its own registrations, deposits and objections (never another bidder's: the names and
+  the number of potential bidders are confidential before the opening, 招标投标法 §22);
+* the center administrator keeps the rule table (and the system administrator, in the Django admin).
+"""
+
+from zhengwu.org.roles import Role, grant
+
+VIEW = ("trading.view", "trading.view_rules")
+RUN = ("trading.manage_projects", "trading.manage_tenders", "trading.publish_tender", "trading.amend_tender",
+       "trading.clarify_tender", "trading.open_tender", "trading.fail_tender", "trading.register_bidder",
+       "trading.register_any_bidder", "trading.record_objection", "trading.answer_objection",
+       "trading.record_deposit", "trading.refund_deposit", "trading.record_contract", "trading.cleanup_deposits")
+
+grant(Role.TRADING_STAFF, *VIEW, *RUN)
+grant(Role.SUPERVISOR, *VIEW)
+grant(Role.ENTERPRISE_USER, "trading.view", "trading.register_bidder", "trading.submit_objection")
+grant(Role.CENTER_ADMIN, *VIEW, "trading.manage_rules")
+grant(Role.SYSTEM_ADMIN, "trading.view_rules", "trading.manage_rules")  # the rule table in the Django admin

@@ -1,0 +1,224 @@
+"""Every non-trivial read of the trading domain, scoped to the user; and the rule lookup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
+from zhengwu.org.roles import ScopeKind
+from zhengwu.trading.choices import DepositForm, TenderStatus
+from zhengwu.trading.models import (
+    BidderRegistration,
+    Deposit,
+    Objection,
+    Project,
+    RuleSet,
+    RuleValue,
+    Section,
+    Tender,
+    TenderChange,
+)
+from zhengwu.trading.rules import CATALOG, RuleEntry, parse_value
+
+REGISTRATION_SCOPE = ScopePaths(enterprise="enterprise_id")
+DEPOSIT_SCOPE = ScopePaths(enterprise="registration__enterprise_id")
+OBJECTION_SCOPE = ScopePaths(enterprise="objector_enterprise_id")
+
+
+def _may_read(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("trading.view"))
+
+
+def _enterprise_of(user: Any) -> int | None:
+    """The enterprise a reader is limited to, or None for a district-wide reader."""
+    return user.enterprise_id if user.scope == ScopeKind.ENTERPRISE else None
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+def _rank(rule_set: RuleSet) -> int:
+    """How specific a rule set is: type × procedure, then type, then procedure, then the default."""
+    return (0 if rule_set.project_type else 2) + (0 if rule_set.procedure else 1)
+
+
+def rules_for(*, project_type: str, procedure: str) -> dict[str, RuleEntry]:
+    """Every rule as it applies to one project type × procedure (one query).
+
+    The most specific row wins; a code with no row at all (someone deleted the default row) falls back
+    to the catalog default, which is also what the data migration wrote.
+    """
+    rows = (RuleValue.objects.select_related("rule_set")
+            .filter(rule_set__project_type__in=[project_type or "", ""], rule_set__procedure__in=[procedure or "", ""]))
+    best: dict[str, tuple[int, RuleValue]] = {}
+    for row in rows:
+        rank = _rank(row.rule_set)
+        if row.code not in best or rank < best[row.code][0]:
+            best[row.code] = (rank, row)
+    result: dict[str, RuleEntry] = {}
+    for code, d in CATALOG.items():
+        if code in best:
+            row = best[code][1]
+            result[code] = RuleEntry(code=code, value=parse_value(code, row.value), text=row.value,
+                                     counting=row.counting, source=row.rule_set.name)
+        else:
+            result[code] = RuleEntry(code=code, value=parse_value(code, d.default), text=d.default,
+                                     source="catalog")
+    return result
+
+
+def rule_entry(project: Project, code: str) -> RuleEntry:
+    return rules_for(project_type=project.project_type, procedure=project.procedure)[code]
+
+
+def rule(project: Project, code: str) -> Fraction:
+    """The value of rule ``code`` for ``project`` (its type × procedure row overrides the default row)."""
+    return rule_entry(project, code).value
+
+
+def rule_sets() -> QuerySet[RuleSet]:
+    return RuleSet.objects.prefetch_related("values")
+
+
+# --- projects and tenders ---------------------------------------------------------------------------
+
+def projects_visible_to(user: Any) -> QuerySet[Project]:
+    """Staff and supervisors see every project; an enterprise sees the projects it tenders or acts as
+    agent for, and every project with a published tender (the announcement is public)."""
+    if not _may_read(user):
+        return Project.objects.none()
+    if user.scope == ScopeKind.ALL:
+        return Project.objects.all()
+    enterprise = _enterprise_of(user)
+    if enterprise is None:
+        return Project.objects.none()
+    public = Tender.objects.filter(project=OuterRef("pk")).exclude(status=TenderStatus.DRAFT)
+    return Project.objects.filter(Q(tendering_enterprise_id=enterprise) | Q(agent_id=enterprise) | Exists(public))
+
+
+def project_get(*, user: Any, pk: int) -> Project:
+    return get_visible(projects_visible_to(user).select_related("tendering_enterprise", "agent"), pk=pk)
+
+
+def project_list(*, user: Any, filters: Any = None) -> QuerySet[Project]:
+    qs = projects_visible_to(user).select_related("tendering_enterprise", "agent")
+    return filters.filter(qs) if filters is not None else qs
+
+
+def section_get(*, user: Any, pk: int) -> Section:
+    return get_visible(Section.objects.filter(project__in=projects_visible_to(user)).select_related("project"), pk=pk)
+
+
+def tenders_visible_to(user: Any) -> QuerySet[Tender]:
+    if not _may_read(user):
+        return Tender.objects.none()
+    if user.scope == ScopeKind.ALL:
+        return Tender.objects.all()
+    enterprise = _enterprise_of(user)
+    if enterprise is None:
+        return Tender.objects.none()
+    return Tender.objects.filter(~Q(status=TenderStatus.DRAFT) | Q(project__tendering_enterprise_id=enterprise)
+                                 | Q(project__agent_id=enterprise))
+
+
+def tender_get(*, user: Any, pk: int) -> Tender:
+    return get_visible(tenders_visible_to(user).select_related("project")
+                       .prefetch_related("tender_sections__section"), pk=pk)
+
+
+def tender_list(*, user: Any, filters: Any = None) -> QuerySet[Tender]:
+    qs = tenders_visible_to(user).select_related("project")
+    return filters.filter(qs) if filters is not None else qs
+
+
+def tender_changes(tender: Tender) -> QuerySet[TenderChange]:
+    return tender.changes.order_by("sequence")
+
+
+def tenders_due_to_close(*, now: dt.datetime) -> QuerySet[Tender]:
+    return Tender.objects.filter(status__in=[TenderStatus.PUBLISHED, TenderStatus.AMENDED], bid_deadline__lte=now)
+
+
+# --- objections -----------------------------------------------------------------------------------
+
+def objections_visible_to(user: Any) -> QuerySet[Objection]:
+    if not _may_read(user):
+        return Objection.objects.none()
+    return scope_filter(user, Objection.objects.all(), OBJECTION_SCOPE)
+
+
+def objection_get(*, user: Any, pk: int) -> Objection:
+    return get_visible(objections_visible_to(user).select_related("tender"), pk=pk)
+
+
+# --- registrations and deposits ---------------------------------------------------------------------
+
+def registrations_visible_to(user: Any) -> QuerySet[BidderRegistration]:
+    if not _may_read(user):
+        return BidderRegistration.objects.none()
+    return scope_filter(user, BidderRegistration.objects.all(), REGISTRATION_SCOPE)
+
+
+REGISTRATION_RELATED = ("enterprise", "tender_section", "tender_section__tender", "tender_section__section")
+
+
+def registration_get(*, user: Any, pk: int) -> BidderRegistration:
+    return get_visible(registrations_visible_to(user).select_related(*REGISTRATION_RELATED, "deposit"), pk=pk)
+
+
+def registration_list(*, user: Any, tender_id: int | None = None) -> QuerySet[BidderRegistration]:
+    qs = registrations_visible_to(user).select_related(*REGISTRATION_RELATED, "deposit")
+    if tender_id is not None:
+        qs = qs.filter(tender_section__tender_id=tender_id)
+    return qs
+
+
+def deposits_visible_to(user: Any) -> QuerySet[Deposit]:
+    if not _may_read(user):
+        return Deposit.objects.none()
+    return scope_filter(user, Deposit.objects.all(), DEPOSIT_SCOPE)
+
+
+DEPOSIT_RELATED = ("registration", *(f"registration__{r}" for r in REGISTRATION_RELATED))
+
+
+def deposit_get(*, user: Any, pk: int) -> Deposit:
+    return get_visible(deposits_visible_to(user).select_related(*DEPOSIT_RELATED), pk=pk)
+
+
+def deposit_list(*, user: Any, filters: Any = None) -> QuerySet[Deposit]:
+    qs = deposits_visible_to(user).select_related(*DEPOSIT_RELATED)
+    return filters.filter(qs) if filters is not None else qs
+
+
+def deposits_overdue(*, user: Any, today: dt.date | None = None) -> QuerySet[Deposit]:
+    """Transfers whose refund due date has passed without a refund, oldest due date first."""
+    today = today or timezone.localdate()
+    return (deposits_visible_to(user).select_related(*DEPOSIT_RELATED)
+            .filter(form=DepositForm.TRANSFER, refunded_on__isnull=True, refund_due_on__lt=today)
+            .order_by("refund_due_on", "id"))
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def unrefunded_old(qs: QuerySet[Deposit], *, years: int, today: dt.date | None = None) -> QuerySet[Deposit]:
+    """Of ``qs``, the transfers never refunded whose tender closed (reached its bid deadline) more than
+    ``years`` years ago."""
+    cutoff = years_before(today or timezone.localdate(), years)
+    start_of_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return (qs.filter(form=DepositForm.TRANSFER, refunded_on__isnull=True,
+                      registration__tender_section__tender__bid_deadline__lt=start_of_cutoff)
+            .order_by("registration__tender_section__tender__bid_deadline", "id"))
+
+
+def deposits_unrefunded_old(*, user: Any, years: int, today: dt.date | None = None) -> QuerySet[Deposit]:
+    return unrefunded_old(deposits_visible_to(user).select_related(*DEPOSIT_RELATED), years=years, today=today)

@@ -1,0 +1,165 @@
+"""The transition tables of the trading domain (DOMAIN.md §10), run by the one workflow engine.
+
+Tender::
+
+    draft ──publish──▶ published ──amend──▶ amended ──amend──▶ amended
+                          │                    │
+                          └──close (system, at the bid deadline)──▶ closed ──open──▶ opened
+                                                                      │                 │
+                                                                      └──fail──▶ failed ◀┘
+
+Objection to the documents::
+
+    submitted ──answer──▶ answered
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.core.errors import Conflict, InvalidInput
+from zhengwu.core.workflow import Transition, TransitionContext, Workflow
+from zhengwu.trading import checks
+from zhengwu.trading.choices import ChangeKind, DepositForm, ObjectionStatus
+from zhengwu.trading.choices import TenderStatus as S
+from zhengwu.trading.models import Deposit, Objection, Tender, TenderChange
+from zhengwu.trading.rules import add_days
+from zhengwu.trading.selectors import objections_visible_to, rules_for, tenders_visible_to
+
+
+def _rules(tender: Tender):
+    return rules_for(project_type=tender.project.project_type, procedure=tender.project.procedure)
+
+
+def _user(actor: Any):
+    return actor if actor is not None and not isinstance(actor, str) else None
+
+
+# --- publish -------------------------------------------------------------------------------------
+
+def guard_publish(tender: Tender, ctx: TransitionContext) -> None:
+    """The date rules and the deposit caps, against the rule values that apply to the project now."""
+    rules = _rules(tender)
+    checks.check_schedule(documents_issued_at=tender.documents_issued_at, on_sale_from=tender.on_sale_from,
+                          on_sale_to=tender.on_sale_to, bid_deadline=tender.bid_deadline,
+                          opening_at=tender.opening_at, bid_validity_days=tender.bid_validity_days)
+    offered = list(tender.tender_sections.select_related("section"))
+    if not offered:
+        raise InvalidInput("招标至少要包含一个标段。", field="sections", code="no_sections")
+    if tender.bid_deadline <= ctx.now:
+        raise InvalidInput("投标截止时间已过,不能发布。", field="bid_deadline", code="deadline_passed")
+    if checks.local_date(tender.documents_issued_at) < checks.local_date(ctx.now):
+        raise InvalidInput("招标文件开始发出时间不能早于发布之日。", field="documents_issued_at",
+                           code="documents_before_publication")
+    documents_days = checks.check_documents_period(rules["documents_to_deadline_days"],
+                                                   documents_issued_at=tender.documents_issued_at,
+                                                   bid_deadline=tender.bid_deadline)
+    sale_days = checks.check_sale_period(rules["documents_on_sale_days"], on_sale_from=tender.on_sale_from,
+                                         on_sale_to=tender.on_sale_to)
+    for offer in offered:
+        checks.check_deposit_cap(rules["deposit_max_ratio"], amount=offer.deposit_required,
+                                 estimate=offer.section.estimate, field="deposit_required")
+    ctx.updates["published_at"] = ctx.now
+    ctx.audit.update(
+        documents_days=documents_days, sale_days=sale_days,
+        rules={code: rules[code].snapshot()
+               for code in ("documents_to_deadline_days", "documents_on_sale_days", "deposit_max_ratio")},
+    )
+
+
+# --- amend -----------------------------------------------------------------------------------------
+
+def guard_amend(tender: Tender, ctx: TransitionContext) -> None:
+    """A change that affects bids needs change_notice_days before the deadline, or a new deadline that gives them."""
+    title = str(ctx.payload.get("title") or "").strip()
+    content = str(ctx.payload.get("content") or "").strip()
+    if not title:
+        raise InvalidInput("请填写修改的标题。", field="title", code="required")
+    if not content:
+        raise InvalidInput("请填写修改的内容。", field="content", code="required")
+    if ctx.now >= tender.bid_deadline:
+        raise Conflict("投标截止时间已过,不能再修改招标文件。", code="deadline_passed")
+    affects_bids = bool(ctx.payload.get("affects_bids", True))
+    new_deadline: dt.datetime | None = ctx.payload.get("new_bid_deadline")
+    if new_deadline is not None and new_deadline <= tender.bid_deadline:
+        raise InvalidInput("顺延后的投标截止时间必须晚于原投标截止时间。", field="new_bid_deadline",
+                           code="deadline_not_later")
+    deadline = new_deadline or tender.bid_deadline
+    entry = _rules(tender)["change_notice_days"]
+    days = None
+    if affects_bids:
+        days = checks.check_change_notice(entry, issued_at=ctx.now, bid_deadline=deadline, field="new_bid_deadline")
+    if new_deadline is not None:
+        ctx.updates["bid_deadline"] = new_deadline
+        # The opening follows the deadline (招标投标法 §34: at the same time); a later opening stays if still later.
+        ctx.updates["opening_at"] = (new_deadline if tender.opening_at == tender.bid_deadline
+                                     else max(tender.opening_at, new_deadline))
+    ctx.audit.update(title=title, affects_bids=affects_bids, previous_bid_deadline=tender.bid_deadline,
+                     new_bid_deadline=new_deadline, days_before_deadline=days,
+                     rules={"change_notice_days": entry.snapshot()})
+
+
+def on_amend(tender: Tender, ctx: TransitionContext) -> None:
+    TenderChange.objects.create(
+        tender=tender, sequence=tender.changes.count() + 1, kind=ChangeKind.AMENDMENT,
+        title=ctx.audit["title"], content=str(ctx.payload.get("content")).strip(),
+        affects_bids=ctx.audit["affects_bids"], issued_at=ctx.now,
+        previous_bid_deadline=ctx.audit["previous_bid_deadline"], new_bid_deadline=ctx.audit["new_bid_deadline"],
+        issued_by=_user(ctx.actor))
+
+
+# --- close, open, fail -------------------------------------------------------------------------------
+
+def guard_close(tender: Tender, ctx: TransitionContext) -> None:
+    if ctx.now < tender.bid_deadline:
+        raise Conflict("投标截止时间未到,不能截标。", code="deadline_not_reached",
+                       details={"bid_deadline": tender.bid_deadline.isoformat()})
+
+
+def on_fail(tender: Tender, ctx: TransitionContext) -> None:
+    """A failed tender signs no contract: its deposits fall due deposit_refund_days after the failure."""
+    entry = _rules(tender)["deposit_refund_days"]
+    due = add_days(checks.local_date(ctx.now), entry.as_int, entry)
+    Deposit.objects.filter(registration__tender_section__tender=tender, form=DepositForm.TRANSFER,
+                           refunded_on__isnull=True, refund_due_on__isnull=True).update(refund_due_on=due)
+
+
+TENDER_WORKFLOW: Workflow[Tender] = Workflow(
+    model=Tender,
+    visible_to=tenders_visible_to,
+    initial=S.DRAFT,
+    transitions=[
+        Transition("publish", source={S.DRAFT}, target=S.PUBLISHED, permission="trading.publish_tender",
+                   label=_("发布招标公告"), guard=guard_publish, style="success"),
+        Transition("amend", source={S.PUBLISHED, S.AMENDED}, target=S.AMENDED, permission="trading.amend_tender",
+                   label=_("修改招标文件"), guard=guard_amend, on_enter=(on_amend,), style="warning"),
+        Transition("close", source={S.PUBLISHED, S.AMENDED}, target=S.CLOSED, permission="trading.close_tender",
+                   label=_("截标"), guard=guard_close, system=True),
+        Transition("open", source={S.CLOSED}, target=S.OPENED, permission="trading.open_tender", label=_("开标")),
+        Transition("fail", source={S.CLOSED, S.OPENED}, target=S.FAILED, permission="trading.fail_tender",
+                   label=_("流标"), on_enter=(on_fail,), needs_reason=True, style="danger"),
+    ],
+)
+
+
+# --- objections ----------------------------------------------------------------------------------
+
+def guard_answer(objection: Objection, ctx: TransitionContext) -> None:
+    late = checks.local_date(ctx.now) > objection.answer_due_on
+    ctx.updates.update(answer=ctx.reason, answered_at=ctx.now, answered_late=late)
+    ctx.audit["answered_late"] = late
+
+
+OBJECTION_WORKFLOW: Workflow[Objection] = Workflow(
+    model=Objection,
+    visible_to=objections_visible_to,
+    initial=ObjectionStatus.SUBMITTED,
+    transitions=[
+        Transition("answer", source={ObjectionStatus.SUBMITTED}, target=ObjectionStatus.ANSWERED,
+                   permission="trading.answer_objection", label=_("答复异议"), guard=guard_answer,
+                   needs_reason=True),
+    ],
+)
