@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from zhengwu.cases.models import Case, ServiceItem
+from zhengwu.core.admin import ReadOnlyAdmin
 
 
 @admin.register(ServiceItem)
@@ -14,18 +15,9 @@ class ServiceItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """Read-only: cases change only through the workflow (the clerk workspace or the API)."""
+class CaseAdmin(ReadOnlyAdmin):
+    """Cases change only through the workflow (the clerk workspace or the API)."""
 
     list_display = ("number", "item", "department", "status", "channel", "received_at", "completed_at", "outcome")
     list_filter = ("status", "channel", "outcome")
     search_fields = ("number",)
-
-    def has_add_permission(self, request):  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001
-        return False

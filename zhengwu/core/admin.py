@@ -4,15 +4,10 @@ from zhengwu.core import admin_calendar  # noqa: F401  (registers the calendar m
 from zhengwu.core.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that change only through services and the workflow engine: view, never edit."""
 
-    list_display = ("created_at", "actor_label", "action", "object_type", "object_id", "from_state", "to_state")
-    list_filter = ("action",)
-    search_fields = ("object_id", "actor_label", "request_id")
-
-    def has_add_permission(self, request):  # noqa: ANN001
+    def has_add_permission(self, request, obj=None):  # noqa: ANN001
         return False
 
     def has_change_permission(self, request, obj=None):  # noqa: ANN001
@@ -20,3 +15,12 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # noqa: ANN001
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail is append-only."""
+
+    list_display = ("created_at", "actor_label", "action", "object_type", "object_id", "from_state", "to_state")
+    list_filter = ("action",)
+    search_fields = ("object_id", "actor_label", "request_id")

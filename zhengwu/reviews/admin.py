@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from zhengwu.core.admin import ReadOnlyAdmin
 from zhengwu.reviews.models import BadReviewHandling, Review
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001
-        return False
 
 
 @admin.register(Review)
