@@ -217,6 +217,10 @@ ZHENGWU = {
     "REVIEW_DEFAULT_LEVEL": env_int("ZHENGWU_REVIEW_DEFAULT_LEVEL", 0) or None,
 }
 
+# Sealed bids arrive base64-encoded in JSON: the request may be 4/3 of the largest bid file, plus the form.
+ZHENGWU_BID_MAX_BYTES = env_int("ZHENGWU_BID_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = ZHENGWU_BID_MAX_BYTES * 4 // 3 + 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,6 +4,9 @@ Each endpoint parses, calls one service or selector, and renders; refusals are A
 platform's one error format ({code, message, field, details}).
 """
 
+import base64
+import binascii
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -12,26 +15,45 @@ from zhengwu.core.errors import InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.schemas import ErrorOut
 from zhengwu.org.selectors import enterprises_visible_to
-from zhengwu.trading import selectors, services, services_deposits
-from zhengwu.trading.models import BidderRegistration, Deposit, Objection, Project, Tender
+from zhengwu.trading import selectors, services, services_bids, services_deposits
+from zhengwu.trading.models import (
+    Bid,
+    BidderRegistration,
+    CustodianKey,
+    Deposit,
+    Objection,
+    OpeningRecord,
+    Project,
+    Tender,
+)
 from zhengwu.trading.rules import CATALOG
 from zhengwu.trading.schemas import (
     AmendmentIn,
     AnswerIn,
     BatchOut,
+    BidContentIn,
+    BidOut,
+    BidUploadIn,
+    BidWithdrawIn,
     ChangeOut,
     CleanupIn,
     ClarificationIn,
     ContractSignedIn,
+    CustodianIn,
+    CustodianOut,
     DepositFilter,
     DepositIn,
     DepositOut,
     ObjectionIn,
     ObjectionOut,
+    OpeningIn,
+    OpeningRecordOut,
+    OpeningRowOut,
     ProjectFilter,
     ProjectIn,
     ProjectOut,
     ProjectPatch,
+    ReceiptOut,
     RefundIn,
     RegistrationIn,
     RegistrationOut,
@@ -51,8 +73,9 @@ from zhengwu.trading.workflow import TENDER_WORKFLOW
 
 router = Router(tags=["trading"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-#: the generic transition endpoint runs these; publish and amend have their own endpoints, close is the system's
-GENERIC_ACTIONS = ("open", "fail")
+#: the generic transition endpoint runs these; publish, amend and the opening (which decrypts the bids)
+#: have their own endpoints, close is the system's
+GENERIC_ACTIONS = ("fail",)
 
 
 # --- rendering ---------------------------------------------------------------------------------------
@@ -201,7 +224,7 @@ def tender_create(request: HttpRequest, data: TenderIn):
         documents_issued_at=data.documents_issued_at, on_sale_from=data.on_sale_from, on_sale_to=data.on_sale_to,
         bid_deadline=data.bid_deadline, opening_at=data.opening_at, bid_validity_days=data.bid_validity_days,
         deposits={s.section_id: s.deposit_required for s in data.sections} if data.sections is not None else None,
-        previous=previous)
+        previous=previous, sealing_mode=data.sealing_mode)
     return Status(201, tender_out(tender, request.user))
 
 
@@ -361,3 +384,99 @@ def deposit_refund(request: HttpRequest, deposit_id: int, data: RefundIn):
                                      interest=data.interest, reference=data.reference)
     return deposit_out(selectors.deposit_get(user=request.user, pk=deposit_id))
 
+
+
+# --- sealed bids and the opening -----------------------------------------------------------------------
+
+def bid_out(bid: Bid) -> BidOut:
+    offer = bid.registration.tender_section
+    return BidOut(id=bid.pk, uid=str(bid.uid), tender_id=offer.tender_id, section_id=offer.section_id,
+                  enterprise_id=bid.registration.enterprise_id, sequence=bid.sequence, status=bid.status,
+                  status_label=bid.get_status_display(), sealing_mode=bid.sealing_mode, digest=bid.digest,
+                  received_at=bid.received_at, replaces_id=bid.replaces_id)
+
+
+def opening_record_out(record: OpeningRecord) -> OpeningRecordOut:
+    rows = [OpeningRowOut.model_validate(r, from_attributes=True) for r in record.rows.all()]
+    return OpeningRecordOut(id=record.pk, tender_id=record.tender_id, section_id=record.section_id,
+                            section_number=record.section.number, outcome=record.outcome, bid_count=record.bid_count,
+                            min_bids=record.min_bids, opened_at=record.opened_at, published_at=record.published_at,
+                            rows=rows)
+
+
+def _bid_file(data: BidContentIn) -> bytes:
+    """The decoded file; an oversized upload is refused before it is decoded."""
+    limit = services_bids.max_bid_bytes()
+    if len(data.file_base64) > (limit + 2) // 3 * 4:
+        raise InvalidInput(f"投标文件不能超过 {limit} 字节。", field="file_base64", code="too_large",
+                           details={"max_bytes": limit})
+    try:
+        return base64.b64decode(data.file_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("投标文件不是有效的 base64。", field="file_base64", code="invalid") from None
+
+
+def _content(data: BidContentIn) -> dict:
+    return {"file": _bid_file(data), "file_name": data.file_name, "price": data.price,
+            "duration_days": data.duration_days, "quality": data.quality, "passphrase": data.passphrase}
+
+
+@router.post("/tenders/{tender_id}/custodians", response={201: CustodianOut, **ERRORS})
+def custodian_enroll(request: HttpRequest, tender_id: int, data: CustodianIn):
+    tender = selectors.tender_get(user=request.user, pk=tender_id)
+    key: CustodianKey = services_bids.custodian_enroll(actor=request.user, tender=tender, passphrase=data.passphrase)
+    return Status(201, CustodianOut(id=key.pk, tender_id=key.tender_id, user_id=key.user_id, position=key.position,
+                                    enrolled_at=key.enrolled_at))
+
+
+@router.post("/tenders/{tender_id}/bids", response={201: ReceiptOut, **ERRORS})
+def bid_upload(request: HttpRequest, tender_id: int, data: BidUploadIn):
+    tender = selectors.tender_get(user=request.user, pk=tender_id)
+    _, receipt = services_bids.bid_upload(actor=request.user, tender=tender,
+                                          section=_section_of(tender, data.section_id), **_content(data))
+    return Status(201, ReceiptOut(**receipt.as_dict()))
+
+
+@router.get("/bids", response={200: list[BidOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def bid_list(request: HttpRequest, tender_id: int | None = None):
+    require(request.user, "trading.view")
+    qs = selectors.bids_visible_to(request.user).select_related(*selectors.BID_RELATED)
+    if tender_id is not None:
+        qs = qs.filter(registration__tender_section__tender_id=tender_id)
+    return [bid_out(b) for b in qs]
+
+
+@router.get("/bids/{bid_id}/receipt", response={200: ReceiptOut, **ERRORS})
+def bid_receipt(request: HttpRequest, bid_id: int):
+    bid = selectors.bid_get(user=request.user, pk=bid_id)
+    return ReceiptOut(**services_bids.bid_receipt(bid).as_dict())
+
+
+@router.post("/bids/{bid_id}/withdraw", response={200: BidOut, **ERRORS})
+def bid_withdraw(request: HttpRequest, bid_id: int, data: BidWithdrawIn):
+    bid = services_bids.bid_withdraw(actor=request.user, bid=bid_id, reason=data.reason)
+    return bid_out(selectors.bid_get(user=request.user, pk=bid.pk))
+
+
+@router.post("/bids/{bid_id}/replace", response={201: ReceiptOut, **ERRORS})
+def bid_replace(request: HttpRequest, bid_id: int, data: BidContentIn):
+    bid = selectors.bid_get(user=request.user, pk=bid_id)
+    _, receipt = services_bids.bid_replace(actor=request.user, bid=bid, **_content(data))
+    return Status(201, ReceiptOut(**receipt.as_dict()))
+
+
+@router.post("/tenders/{tender_id}/opening", response={201: list[OpeningRecordOut], **ERRORS})
+def tender_open(request: HttpRequest, tender_id: int, data: OpeningIn):
+    tender = selectors.tender_get(user=request.user, pk=tender_id)
+    records = services_bids.tender_open(actor=request.user, tender=tender, passphrases=data.passphrases,
+                                        custodian_passphrases=data.custodian_passphrases)
+    return Status(201, [opening_record_out(r) for r in
+                        selectors.opening_record_list(user=request.user, tender_id=tender.pk)
+                        .filter(pk__in=[r.pk for r in records])])
+
+
+@router.get("/tenders/{tender_id}/opening", response={200: list[OpeningRecordOut], **ERRORS})
+def opening_record_list(request: HttpRequest, tender_id: int):
+    require(request.user, "trading.view")
+    return [opening_record_out(r) for r in selectors.opening_record_list(user=request.user, tender_id=tender_id)]

@@ -129,3 +129,32 @@ class Counting(models.TextChoices):
 
     NATURAL = "natural", _("自然日")
     WORKING = "working", _("工作日")
+
+
+class SealingMode(models.TextChoices):
+    """Who holds the key of a sealed bid until the opening (DOMAIN.md §14)."""
+
+    BIDDER = "bidder", _("投标人口令")
+    CUSTODIANS = "custodians", _("开标托管人分割保管(k-of-n)")
+
+
+class BidStatus(models.TextChoices):
+    SEALED = "sealed", _("已密封")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    OPENED = "opened", _("已解密")
+    REVOKED = "revoked", _("解密失败(投标人原因)")
+    FAILED_OTHER = "failed_other", _("解密失败(其他原因)")
+
+
+BID_STATUS_TONES = {
+    BidStatus.SEALED: Tone.BLUE,
+    BidStatus.WITHDRAWN: Tone.GREY,
+    BidStatus.OPENED: Tone.GREEN,
+    BidStatus.REVOKED: Tone.RED,
+    BidStatus.FAILED_OTHER: Tone.YELLOW,
+}
+
+
+class OpeningOutcome(models.TextChoices):
+    OPENED = "opened", _("已开标")
+    TOO_FEW_BIDS = "too_few_bids", _("投标人不足,不予开标")

@@ -18,15 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core.models_base import Stateful, Timestamped
 from zhengwu.trading.choices import (
     STATE_FUNDING,
+    BidStatus,
     ChangeKind,
     ContractKind,
     Counting,
     DepositForm,
     FundingSource,
     ObjectionStatus,
+    OpeningOutcome,
     Procedure,
     ProjectType,
     RefundState,
+    SealingMode,
     TenderStatus,
 )
 from zhengwu.trading.rules import CODE_CHOICES
@@ -179,6 +182,8 @@ class Tender(Stateful, Timestamped):
     opening_at = models.DateTimeField(_("开标时间"))
     bid_validity_days = models.PositiveSmallIntegerField(_("投标有效期(天)"), default=90)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    sealing_mode = models.CharField(_("投标文件密钥保管方式"), max_length=16, choices=SealingMode.choices,
+                                    default=SealingMode.BIDDER)
     sections = models.ManyToManyField(Section, verbose_name=_("标段"), through="TenderSection",
                                       related_name="tenders")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
@@ -400,3 +405,148 @@ class Deposit(models.Model):
     @property
     def refunded_late(self) -> bool:
         return bool(self.refunded_on and self.refund_due_on and self.refunded_on > self.refund_due_on)
+
+
+# --- sealed bids and the opening (part 2) -------------------------------------------------------------
+
+class CustodianKey(models.Model):
+    """An opening custodian's key pair for one tender (开标密钥托管人).
+
+    Bids hold their k-of-n key shares sealed to the public key; the private key is stored only
+    sealed under a key derived from the custodian's passphrase, so the server cannot open a share
+    without the custodian.
+    """
+
+    tender = models.ForeignKey(Tender, verbose_name=_("招标"), on_delete=models.CASCADE, related_name="custodians")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("托管人"), on_delete=models.PROTECT,
+                             related_name="+")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    public_key = models.BinaryField(_("公钥"))
+    private_key_sealed = models.BinaryField(_("加密的私钥"))
+    salt = models.BinaryField(_("口令盐"))
+    kdf = models.CharField(_("口令派生参数"), max_length=40)
+    enrolled_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("开标密钥托管人")
+        verbose_name_plural = _("开标密钥托管人")
+        ordering = ["tender", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "user"], name="custodian_once_per_tender"),
+            models.UniqueConstraint(fields=["tender", "position"], name="custodian_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender_id}#{self.position} {self.user_id}"
+
+
+class Bid(Stateful, Timestamped):
+    """A sealed bid (投标文件): SM4-GCM ciphertext whose key is wrapped for the bidder or split among custodians.
+
+    Nothing of the bid is stored in clear before the opening; the price, duration and quality
+    commitment are written when the opening decrypts the bid.
+    """
+
+    status = models.CharField(_("状态"), max_length=32, db_index=True, choices=BidStatus.choices)
+    uid = models.UUIDField(_("投标文件标识"), unique=True, editable=False)
+    registration = models.ForeignKey(BidderRegistration, verbose_name=_("投标报名"), on_delete=models.PROTECT,
+                                     related_name="bids")
+    sequence = models.PositiveSmallIntegerField(_("版本"), default=1)
+    replaces = models.OneToOneField("self", verbose_name=_("替换的投标文件"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="replaced_by")
+    sealing_mode = models.CharField(_("密钥保管方式"), max_length=16, choices=SealingMode.choices)
+    ciphertext = models.BinaryField(_("密文"))
+    size = models.PositiveIntegerField(_("密文字节数"))
+    digest = models.CharField(_("SM3摘要"), max_length=64)
+    received_at = models.DateTimeField(_("接收时间"))
+    # bidder mode: the data key sealed under a key derived from the bidder's opening passphrase
+    key_salt = models.BinaryField(_("口令盐"), null=True, blank=True)
+    key_wrapped = models.BinaryField(_("加密的数据密钥"), null=True, blank=True)
+    kdf = models.CharField(_("口令派生参数"), max_length=40, blank=True)
+    # written by the opening
+    opened_at = models.DateTimeField(_("解密时间"), null=True, blank=True)
+    opened_key = models.BinaryField(_("开标后留存的数据密钥(平台密钥加密)"), null=True, blank=True)
+    price = money(_("投标报价(元)"), null=True, blank=True)
+    duration_days = models.PositiveIntegerField(_("工期(天)"), null=True, blank=True)
+    quality = models.CharField(_("质量承诺"), max_length=200, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    failure = models.CharField(_("解密失败原因"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("递交人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("投标文件")
+        verbose_name_plural = _("投标文件")
+        ordering = ["registration", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "sequence"], name="bid_sequence_unique"),
+            models.UniqueConstraint(fields=["registration"], condition=models.Q(status="sealed"),
+                                    name="bid_one_sealed_per_registration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} v{self.sequence}"
+
+
+class BidKeyShare(models.Model):
+    """One custodian's share of a bid's data key, sealed to the custodian's public key (X25519 + SM4-GCM)."""
+
+    bid = models.ForeignKey(Bid, verbose_name=_("投标文件"), on_delete=models.CASCADE, related_name="shares")
+    custodian = models.ForeignKey(CustodianKey, verbose_name=_("托管人"), on_delete=models.PROTECT,
+                                  related_name="shares")
+    index = models.PositiveSmallIntegerField(_("份额序号"))
+    ephemeral_public_key = models.BinaryField(_("临时公钥"))
+    sealed_share = models.BinaryField(_("加密的密钥份额"))
+
+    class Meta:
+        verbose_name = _("密钥份额")
+        verbose_name_plural = _("密钥份额")
+        ordering = ["bid", "index"]
+        constraints = [models.UniqueConstraint(fields=["bid", "custodian"], name="share_once_per_custodian")]
+
+
+class OpeningRecord(models.Model):
+    """The opening record (开标记录) of one section of a tender, published when written."""
+
+    tender = models.ForeignKey(Tender, verbose_name=_("招标"), on_delete=models.PROTECT,
+                               related_name="opening_records")
+    section = models.ForeignKey(Section, verbose_name=_("标段"), on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("结果"), max_length=16, choices=OpeningOutcome.choices)
+    bid_count = models.PositiveSmallIntegerField(_("递交的投标文件数"))
+    min_bids = models.PositiveSmallIntegerField(_("开标最少投标人数"))
+    opened_at = models.DateTimeField(_("开标时间"))
+    published_at = models.DateTimeField(_("公布时间"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("主持人"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("开标记录")
+        verbose_name_plural = _("开标记录")
+        ordering = ["tender", "section__number"]
+        constraints = [models.UniqueConstraint(fields=["tender", "section"], name="opening_once_per_section")]
+
+    def __str__(self) -> str:
+        return f"{self.tender_id}/{self.section_id} {self.outcome}"
+
+
+class OpeningRow(models.Model):
+    """One bidder's line of an opening record."""
+
+    record = models.ForeignKey(OpeningRecord, verbose_name=_("开标记录"), on_delete=models.CASCADE,
+                               related_name="rows")
+    bid = models.OneToOneField(Bid, verbose_name=_("投标文件"), on_delete=models.PROTECT, related_name="opening_row")
+    bidder_name = models.CharField(_("投标人"), max_length=128)
+    bidder_credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    status = models.CharField(_("解密结果"), max_length=32, choices=BidStatus.choices)
+    price = money(_("投标报价(元)"), null=True, blank=True)
+    duration_days = models.PositiveIntegerField(_("工期(天)"), null=True, blank=True)
+    quality = models.CharField(_("质量承诺"), max_length=200, blank=True)
+    deposit_form = models.CharField(_("保证金形式"), max_length=16, blank=True)
+    deposit_amount = money(_("保证金(元)"), null=True, blank=True)
+    guarantee_number = models.CharField(_("保函编号"), max_length=64, blank=True)
+    digest = models.CharField(_("SM3摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("开标记录行")
+        verbose_name_plural = _("开标记录行")
+        ordering = ["record", "id"]

@@ -14,10 +14,12 @@ VIEW = ("trading.view", "trading.view_rules")
 RUN = ("trading.manage_projects", "trading.manage_tenders", "trading.publish_tender", "trading.amend_tender",
        "trading.clarify_tender", "trading.open_tender", "trading.fail_tender", "trading.register_bidder",
        "trading.register_any_bidder", "trading.record_objection", "trading.answer_objection",
-       "trading.record_deposit", "trading.refund_deposit", "trading.record_contract", "trading.cleanup_deposits")
+       "trading.record_deposit", "trading.refund_deposit", "trading.record_contract", "trading.cleanup_deposits",
+       "trading.hold_opening_key")
 
 grant(Role.TRADING_STAFF, *VIEW, *RUN)
 grant(Role.SUPERVISOR, *VIEW)
-grant(Role.ENTERPRISE_USER, "trading.view", "trading.register_bidder", "trading.submit_objection")
+grant(Role.ENTERPRISE_USER, "trading.view", "trading.register_bidder", "trading.submit_objection",
+      "trading.submit_bid")
 grant(Role.CENTER_ADMIN, *VIEW, "trading.manage_rules")
 grant(Role.SYSTEM_ADMIN, "trading.view_rules", "trading.manage_rules")  # the rule table in the Django admin

@@ -136,6 +136,7 @@ class TenderIn(Schema):
     bid_validity_days: int = Field(90, ge=1, le=365)
     sections: list[TenderSectionIn] | None = Field(None, description="default: every free section, no deposit")
     previous_id: int | None = Field(None, description="the failed tender this one re-runs")
+    sealing_mode: str = Field("bidder", description="bidder (the bidder's passphrase) or custodians (k-of-n)")
 
 
 class TenderPatch(Schema):
@@ -178,6 +179,7 @@ class TenderOut(Schema):
     opening_at: datetime
     bid_validity_days: int
     published_at: datetime | None
+    sealing_mode: str
     sections: list[TenderSectionOut] = []
     actions: list[str] = []
 
@@ -351,3 +353,91 @@ class BatchOut(Schema):
     deposit_count: int
     total: Decimal
     created_at: datetime
+
+
+# --- sealed bids and the opening -----------------------------------------------------------------------
+
+
+class CustodianIn(Schema):
+    passphrase: str = Field(..., description="the custodian's own passphrase; never stored")
+
+
+class CustodianOut(Schema):
+    id: int
+    tender_id: int
+    user_id: int
+    position: int
+    enrolled_at: datetime
+
+
+class BidContentIn(Schema):
+    file_base64: str = Field(..., description="the bid file, standard base64")
+    file_name: str = ""
+    price: Decimal
+    duration_days: int | None = None
+    quality: str = ""
+    passphrase: str | None = Field(None, description="the bidder's opening passphrase (bidder mode); never stored")
+
+
+class BidUploadIn(BidContentIn):
+    section_id: int
+
+
+class BidWithdrawIn(Schema):
+    reason: str = ""
+    version: int | None = None
+
+
+class ReceiptOut(Schema):
+    bid_id: int
+    bid_uid: str
+    digest: str = Field(..., description="SM3 of the stored ciphertext, hex")
+    received_at: datetime
+    size: int
+
+
+class BidOut(Schema):
+    id: int
+    uid: str
+    tender_id: int
+    section_id: int
+    enterprise_id: int
+    sequence: int
+    status: str
+    status_label: str
+    sealing_mode: str
+    digest: str
+    received_at: datetime
+    replaces_id: int | None
+
+
+class OpeningIn(Schema):
+    passphrases: dict[int, str] = Field(default_factory=dict, description="bid id → the bidder's passphrase")
+    custodian_passphrases: dict[int, str] = Field(default_factory=dict,
+                                                  description="custodian user id → the custodian's passphrase")
+
+
+class OpeningRowOut(Schema):
+    bidder_name: str
+    bidder_credit_code: str
+    status: str
+    price: Decimal | None
+    duration_days: int | None
+    quality: str
+    deposit_form: str
+    deposit_amount: Decimal | None
+    guarantee_number: str
+    digest: str
+
+
+class OpeningRecordOut(Schema):
+    id: int
+    tender_id: int
+    section_id: int
+    section_number: int
+    outcome: str
+    bid_count: int
+    min_bids: int
+    opened_at: datetime
+    published_at: datetime
+    rows: list[OpeningRowOut]

@@ -13,9 +13,11 @@ from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
 from zhengwu.org.roles import ScopeKind
 from zhengwu.trading.choices import DepositForm, TenderStatus
 from zhengwu.trading.models import (
+    Bid,
     BidderRegistration,
     Deposit,
     Objection,
+    OpeningRecord,
     Project,
     RuleSet,
     RuleValue,
@@ -28,6 +30,7 @@ from zhengwu.trading.rules import CATALOG, RuleEntry, parse_value
 REGISTRATION_SCOPE = ScopePaths(enterprise="enterprise_id")
 DEPOSIT_SCOPE = ScopePaths(enterprise="registration__enterprise_id")
 OBJECTION_SCOPE = ScopePaths(enterprise="objector_enterprise_id")
+BID_SCOPE = ScopePaths(enterprise="registration__enterprise_id")
 
 
 def _may_read(user: Any) -> bool:
@@ -222,3 +225,45 @@ def unrefunded_old(qs: QuerySet[Deposit], *, years: int, today: dt.date | None =
 
 def deposits_unrefunded_old(*, user: Any, years: int, today: dt.date | None = None) -> QuerySet[Deposit]:
     return unrefunded_old(deposits_visible_to(user).select_related(*DEPOSIT_RELATED), years=years, today=today)
+
+
+# --- sealed bids and openings ----------------------------------------------------------------------
+
+BID_RELATED = ("registration", *(f"registration__{r}" for r in REGISTRATION_RELATED))
+
+
+def bids_visible_to(user: Any) -> QuerySet[Bid]:
+    """Staff and supervisors see every bid row (never its content before the opening); a bidder its own."""
+    if not _may_read(user):
+        return Bid.objects.none()
+    return scope_filter(user, Bid.objects.all(), BID_SCOPE)
+
+
+def bid_get(*, user: Any, pk: int) -> Bid:
+    return get_visible(bids_visible_to(user).select_related(*BID_RELATED), pk=pk)
+
+
+def sealed_bids(*, tender_section_id: int) -> QuerySet[Bid]:
+    """The bids that count at the opening of one section (system read, unscoped)."""
+    return (Bid.objects.filter(registration__tender_section_id=tender_section_id, status="sealed")
+            .select_related(*BID_RELATED, "registration__deposit").order_by("received_at", "id"))
+
+
+def opening_records_visible_to(user: Any) -> QuerySet[OpeningRecord]:
+    """Published records: every one for staff and supervisors; a bidder's enterprise sees the records
+    of the tenders it registered for."""
+    if not _may_read(user):
+        return OpeningRecord.objects.none()
+    if user.scope == ScopeKind.ALL:
+        return OpeningRecord.objects.all()
+    enterprise = _enterprise_of(user)
+    if enterprise is None:
+        return OpeningRecord.objects.none()
+    registered = BidderRegistration.objects.filter(tender_section__tender_id=OuterRef("tender_id"),
+                                                   enterprise_id=enterprise)
+    return OpeningRecord.objects.filter(Exists(registered))
+
+
+def opening_record_list(*, user: Any, tender_id: int) -> QuerySet[OpeningRecord]:
+    return (opening_records_visible_to(user).filter(tender_id=tender_id).select_related("section")
+            .prefetch_related("rows"))

@@ -36,6 +36,7 @@ from zhengwu.trading.choices import (
     Procedure,
     ProjectType,
     RuleKind,
+    SealingMode,
     TenderStatus,
 )
 from zhengwu.trading.models import (
@@ -437,10 +438,13 @@ def _offers(project: Project, deposits: dict[int, Any] | None, *, rules: dict[st
 def tender_create(*, actor: Any, project: Project, title: str, documents_issued_at: dt.datetime,
                   on_sale_from: dt.date, on_sale_to: dt.date, bid_deadline: dt.datetime,
                   opening_at: dt.datetime | None = None, bid_validity_days: int = 90, announcement: str = "",
-                  deposits: dict[int, Any] | None = None, previous: Tender | None = None) -> Tender:
+                  deposits: dict[int, Any] | None = None, previous: Tender | None = None,
+                  sealing_mode: str = SealingMode.BIDDER) -> Tender:
     """A draft tender for some sections of a project (``deposits``: section id → required deposit;
-    by default every section not in a live tender, without a deposit). A re-run names the failed tender."""
+    by default every section not in a live tender, without a deposit). A re-run names the failed tender.
+    ``sealing_mode``: bids' keys held by each bidder's passphrase, or split among opening custodians."""
     require(actor, "trading.manage_tenders")
+    sealing_mode = _choice(sealing_mode, SealingMode, "sealing_mode")
     title = _text(title, field="title", label="招标公告标题", max_length=200)
     documents_issued_at, bid_deadline = aware(documents_issued_at), aware(bid_deadline)
     opening_at = aware(opening_at) or bid_deadline
@@ -459,7 +463,7 @@ def tender_create(*, actor: Any, project: Project, title: str, documents_issued_
             project=project, run_number=run, previous=previous, number=f"{project.number}-{run:02d}", title=title,
             announcement=str(announcement or "").strip(), documents_issued_at=documents_issued_at,
             on_sale_from=on_sale_from, on_sale_to=on_sale_to, bid_deadline=bid_deadline, opening_at=opening_at,
-            bid_validity_days=bid_validity_days, created_by=_user(actor),
+            bid_validity_days=bid_validity_days, created_by=_user(actor), sealing_mode=sealing_mode,
         )
         TenderSection.objects.bulk_create([TenderSection(tender=tender, section=s, deposit_required=d)
                                            for s, d in offers])

@@ -8,6 +8,13 @@ Tender::
                                                                       │                 │
                                                                       └──fail──▶ failed ◀┘
 
+Sealed bid (a replacement is a new bid; the one it replaces is withdrawn)::
+
+    sealed ──withdraw (before the deadline)──▶ withdrawn
+       ├──open (system, at the opening)──▶ opened
+       ├──revoke (system: the bidder's key did not open it)──▶ revoked
+       └──fail_other (system: any other cause)──▶ failed_other
+
 Objection to the documents::
 
     submitted ──answer──▶ answered
@@ -23,11 +30,11 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.workflow import Transition, TransitionContext, Workflow
 from zhengwu.trading import checks
-from zhengwu.trading.choices import ChangeKind, DepositForm, ObjectionStatus
+from zhengwu.trading.choices import BidStatus, ChangeKind, DepositForm, ObjectionStatus
 from zhengwu.trading.choices import TenderStatus as S
-from zhengwu.trading.models import Deposit, Objection, Tender, TenderChange
+from zhengwu.trading.models import Bid, Deposit, Objection, Tender, TenderChange
 from zhengwu.trading.rules import add_days
-from zhengwu.trading.selectors import objections_visible_to, rules_for, tenders_visible_to
+from zhengwu.trading.selectors import bids_visible_to, objections_visible_to, rules_for, tenders_visible_to
 
 
 def _rules(tender: Tender):
@@ -161,5 +168,48 @@ OBJECTION_WORKFLOW: Workflow[Objection] = Workflow(
         Transition("answer", source={ObjectionStatus.SUBMITTED}, target=ObjectionStatus.ANSWERED,
                    permission="trading.answer_objection", label=_("答复异议"), guard=guard_answer,
                    needs_reason=True),
+    ],
+)
+
+
+# --- sealed bids ---------------------------------------------------------------------------------
+
+def bid_after_deadline(tender: Tender) -> Conflict:
+    return Conflict(f"投标截止时间({tender.bid_deadline:%Y-%m-%d %H:%M})已到,不再接收、撤回或替换投标文件。",
+                    code="rule.bid_after_deadline",
+                    details={"rule": "bid_after_deadline", "bid_deadline": tender.bid_deadline.isoformat()})
+
+
+def guard_withdraw(bid: Bid, ctx: TransitionContext) -> None:
+    tender = bid.registration.tender_section.tender
+    if ctx.now >= tender.bid_deadline:
+        raise bid_after_deadline(tender)
+
+
+def guard_open_bid(bid: Bid, ctx: TransitionContext) -> None:
+    """Stage what the opening decrypted (``ctx.payload["opened"]``) for the same UPDATE."""
+    ctx.updates.update(ctx.payload.pop("opened"))
+    ctx.updates["opened_at"] = ctx.now
+
+
+def guard_failed_bid(bid: Bid, ctx: TransitionContext) -> None:
+    ctx.updates.update(failure=ctx.reason[:200], opened_at=ctx.now)
+
+
+BID_WORKFLOW: Workflow[Bid] = Workflow(
+    model=Bid,
+    visible_to=bids_visible_to,
+    initial=BidStatus.SEALED,
+    select_related=("registration__tender_section__tender",),
+    transitions=[
+        Transition("withdraw", source={BidStatus.SEALED}, target=BidStatus.WITHDRAWN,
+                   permission="trading.submit_bid", label=_("撤回投标文件"), guard=guard_withdraw, style="danger"),
+        Transition("open", source={BidStatus.SEALED}, target=BidStatus.OPENED, permission="trading.open_tender",
+                   label=_("解密"), guard=guard_open_bid, system=True),
+        Transition("revoke", source={BidStatus.SEALED}, target=BidStatus.REVOKED, permission="trading.open_tender",
+                   label=_("解密失败(投标人原因)"), guard=guard_failed_bid, system=True, needs_reason=True),
+        Transition("fail_other", source={BidStatus.SEALED}, target=BidStatus.FAILED_OTHER,
+                   permission="trading.open_tender", label=_("解密失败(其他原因)"), guard=guard_failed_bid,
+                   system=True, needs_reason=True),
     ],
 )

@@ -27,7 +27,7 @@ DEFAULTS = {
     "min_bids": 3, "committee_min": 5, "expert_share_min": Fraction(2, 3), "publicity_within_days": 3,
     "publicity_min_days": 3, "objection_answer_days": 3, "contract_within_days": 30,
     "mandatory_limit_works": 4_000_000, "mandatory_limit_goods": 2_000_000, "mandatory_limit_services": 1_000_000,
-    "control_price_max_ratio": 1,
+    "control_price_max_ratio": 1, "custodian_k": 2, "custodian_n": 3,
 }
 
 
@@ -45,8 +45,11 @@ def test_the_data_migration_wrote_the_domain_defaults_into_the_default_set():
 
 
 def test_the_migration_and_the_catalog_agree():
-    migration = importlib.import_module("zhengwu.trading.migrations.0002_default_rules")
-    assert {code: value for code, value, _ in migration.DEFAULT_RULES} == {c: d.default for c, d in CATALOG.items()}
+    written = {}
+    for name in ("0002_default_rules", "0004_sealing_rules"):
+        migration = importlib.import_module(f"zhengwu.trading.migrations.{name}")
+        written.update({code: value for code, value, _ in migration.DEFAULT_RULES})
+    assert written == {c: d.default for c, d in CATALOG.items()}
 
 
 def test_a_project_gets_the_default_value_when_nothing_overrides_it():

@@ -1,0 +1,151 @@
+"""The cryptography of sealed bids (DOMAIN.md §14), with no database and no clock.
+
+* A bid is sealed with SM4-GCM under a fresh random 128-bit data key
+  (:func:`zhengwu.core.crypto.encrypt`), with the tender, the section, the bidder's
+  credit code and the bid's id bound in as associated data: a flipped byte, or the
+  ciphertext of bidder A copied into bidder B's row, fails to decrypt.
+* Bidder mode: the data key is sealed (SM4-GCM) under a key-encryption key derived
+  from the bidder's opening passphrase with scrypt; the server keeps the salt and
+  the sealed key, never the passphrase.
+* Custodian mode: the data key is split k-of-n with Shamir's scheme
+  (pycryptodome); each share is sealed to one custodian's X25519 public key
+  (ephemeral ECDH, HKDF-SM3, SM4-GCM). A custodian's private key is stored only
+  sealed under a key derived from the custodian's passphrase.
+
+Every primitive comes from ``cryptography`` or pycryptodome; none is hand-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from Crypto.Protocol.SecretSharing import Shamir
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from zhengwu.core import crypto
+from zhengwu.core.crypto import DecryptionError
+
+SALT_SIZE = 16
+#: scrypt cost (RFC 7914 interactive parameters); stored with each sealed key so it can be raised later
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+KDF_LABEL = f"scrypt:{SCRYPT_N}:{SCRYPT_R}:{SCRYPT_P}"
+MIN_PASSPHRASE = 8
+
+
+def bid_context(*, tender_id: int, section_id: int, credit_code: str, bid_uid: str) -> bytes:
+    """The associated data that binds a bid's ciphertext to its tender, section, bidder and id."""
+    return f"tender:{tender_id}|section:{section_id}|bidder:{credit_code}|bid:{bid_uid}".encode()
+
+
+# --- the bid content ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BidContent:
+    price: Decimal
+    duration_days: int | None
+    quality: str
+    file_name: str
+    file: bytes
+
+
+def pack(content: BidContent) -> bytes:
+    """``len(header) (4 bytes, big-endian) | header (JSON) | file bytes``."""
+    header = json.dumps({"price": str(content.price), "duration_days": content.duration_days,
+                         "quality": content.quality, "file_name": content.file_name},
+                        ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return struct.pack(">I", len(header)) + header + content.file
+
+
+def unpack(data: bytes) -> BidContent:
+    try:
+        (size,) = struct.unpack(">I", data[:4])
+        header: dict[str, Any] = json.loads(data[4:4 + size].decode("utf-8"))
+        return BidContent(price=Decimal(header["price"]), duration_days=header.get("duration_days"),
+                          quality=header.get("quality") or "", file_name=header.get("file_name") or "",
+                          file=data[4 + size:])
+    except (struct.error, ValueError, KeyError, ArithmeticError):
+        raise DecryptionError("解密失败:投标文件内容格式不正确") from None
+
+
+def seal(content: BidContent, *, context: bytes) -> tuple[bytes, bytes]:
+    """``(data key, ciphertext)`` for a bid; the caller wraps the key and forgets it."""
+    key = crypto.generate_key()
+    return key, crypto.encrypt(pack(content), associated_data=context, key=key)
+
+
+def unseal(ciphertext: bytes, *, key: bytes, context: bytes) -> BidContent:
+    return unpack(crypto.decrypt(bytes(ciphertext), associated_data=context, key=key))
+
+
+# --- passphrase wrapping ---------------------------------------------------------------------------
+
+def _kek(passphrase: str, salt: bytes, kdf: str) -> bytes:
+    name, n, r, p = kdf.split(":")
+    if name != "scrypt":
+        raise DecryptionError("解密失败:不支持的口令派生方式")
+    return Scrypt(salt=salt, length=crypto.KEY_SIZE, n=int(n), r=int(r), p=int(p)).derive(passphrase.encode("utf-8"))
+
+
+def wrap_with_passphrase(secret: bytes, *, passphrase: str, context: bytes) -> tuple[bytes, bytes, str]:
+    """``(salt, sealed secret, kdf label)``."""
+    salt = os.urandom(SALT_SIZE)
+    sealed = crypto.encrypt(secret, associated_data=b"wrap|" + context, key=_kek(passphrase, salt, KDF_LABEL))
+    return salt, sealed, KDF_LABEL
+
+
+def unwrap_with_passphrase(sealed: bytes, *, passphrase: str, salt: bytes, kdf: str, context: bytes) -> bytes:
+    """The secret, or :class:`DecryptionError` for a wrong passphrase (or a damaged row)."""
+    return crypto.decrypt(bytes(sealed), associated_data=b"wrap|" + context,
+                          key=_kek(passphrase or "", bytes(salt), kdf))
+
+
+# --- custodians --------------------------------------------------------------------------------------
+
+def custodian_keypair(*, passphrase: str, context: bytes) -> tuple[bytes, bytes, bytes, str]:
+    """``(public key, salt, sealed private key, kdf label)`` for a new custodian."""
+    private = X25519PrivateKey.generate()
+    raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                serialization.NoEncryption())
+    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    salt, sealed, kdf = wrap_with_passphrase(raw, passphrase=passphrase, context=b"custodian|" + context)
+    return public, salt, sealed, kdf
+
+
+def _share_key(shared: bytes, context: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SM3(), length=crypto.KEY_SIZE, salt=None,
+                info=b"zhengwu.bid-share|" + context).derive(shared)
+
+
+def split_key(key: bytes, *, k: int, n: int) -> list[tuple[int, bytes]]:
+    return Shamir.split(k, n, key)
+
+
+def combine_shares(shares: list[tuple[int, bytes]]) -> bytes:
+    return Shamir.combine(shares)
+
+
+def seal_share(share: bytes, *, public_key: bytes, context: bytes) -> tuple[bytes, bytes]:
+    """``(ephemeral public key, sealed share)`` for one custodian."""
+    ephemeral = X25519PrivateKey.generate()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(bytes(public_key)))
+    ephemeral_public = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    sealed = crypto.encrypt(share, associated_data=b"share|" + context, key=_share_key(shared, context))
+    return ephemeral_public, sealed
+
+
+def open_share(sealed: bytes, *, ephemeral_public_key: bytes, private_key_sealed: bytes, salt: bytes, kdf: str,
+               passphrase: str, custodian_context: bytes, context: bytes) -> bytes:
+    """One share, or :class:`DecryptionError` (a wrong custodian passphrase, or a damaged share)."""
+    raw = unwrap_with_passphrase(private_key_sealed, passphrase=passphrase, salt=salt, kdf=kdf,
+                                 context=b"custodian|" + custodian_context)
+    private = X25519PrivateKey.from_private_bytes(raw)
+    shared = private.exchange(X25519PublicKey.from_public_bytes(bytes(ephemeral_public_key)))
+    return crypto.decrypt(bytes(sealed), associated_data=b"share|" + context, key=_share_key(shared, context))
