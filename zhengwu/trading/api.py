@@ -14,8 +14,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from zhengwu.core.errors import InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.schemas import ErrorOut
+from zhengwu.org.models import Department
 from zhengwu.org.selectors import enterprises_visible_to
 from zhengwu.trading import selectors, services, services_bids, services_deposits
+from zhengwu.trading.api_experts import router as experts_router
 from zhengwu.trading.models import (
     Bid,
     BidderRegistration,
@@ -72,6 +74,7 @@ from zhengwu.trading.schemas import (
 from zhengwu.trading.workflow import TENDER_WORKFLOW
 
 router = Router(tags=["trading"])
+router.add_router("", experts_router)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 #: the generic transition endpoint runs these; publish, amend and the opening (which decrypts the bids)
 #: have their own endpoints, close is the system's
@@ -129,6 +132,15 @@ def _enterprise(user, pk: int | None, field: str):
     return ent
 
 
+def _department(pk: int | None):
+    if pk is None:
+        return None
+    department = Department.objects.filter(pk=pk).first()
+    if department is None:
+        raise InvalidInput(f"部门不存在:{pk}。", field="supervising_department_id", code="unknown_reference")
+    return department
+
+
 def _section_of(tender: Tender, section_id: int):
     offer = tender.tender_sections.select_related("section").filter(section_id=section_id).first()
     if offer is None:
@@ -175,7 +187,8 @@ def project_register(request: HttpRequest, data: ProjectIn):
         tendering_enterprise=_enterprise(request.user, data.tendering_enterprise_id, "tendering_enterprise_id"),
         tendering_party_name=data.tendering_party_name, tendering_party_credit_code=data.tendering_party_credit_code,
         agent=_enterprise(request.user, data.agent_id, "agent_id"), agent_credit_code=data.agent_credit_code,
-        agent_name=data.agent_name, description=data.description, sections=[s.dict() for s in data.sections])
+        agent_name=data.agent_name, description=data.description, sections=[s.dict() for s in data.sections],
+        supervising_department=_department(data.supervising_department_id))
     return Status(201, project_out(project))
 
 

@@ -99,3 +99,25 @@ def check_objection_time(entry: RuleEntry, *, submitted_at: dt.datetime, bid_dea
                                  f"现距截止只有 {days} 日"),
                         actual=days)
     return days
+
+
+def check_committee(minimum: RuleEntry, share: RuleEntry, *, committee_size: int, representatives: int) -> int:
+    """committee_min (odd) and expert_share_min, in exact fractions: 4 refused, 5 accepted, 6 refused (even);
+    9 members with 3 representatives is 6/9 = 2/3 (accepted). Returns the number of experts."""
+    if not isinstance(committee_size, int) or isinstance(committee_size, bool):
+        raise InvalidInput("评标委员会人数应为整数。", field="committee_size", code="bad_count")
+    if not isinstance(representatives, int) or isinstance(representatives, bool) or representatives < 0:
+        raise InvalidInput("招标人代表人数应为非负整数。", field="representatives", code="bad_count")
+    if committee_size < minimum.as_int:
+        raise violation(minimum, field="committee_size",
+                        message=f"评标委员会 {committee_size} 人,不得少于 {minimum.text} 人", actual=committee_size)
+    if committee_size % 2 == 0:
+        raise violation(minimum, field="committee_size", message=f"评标委员会 {committee_size} 人,人数须为单数",
+                        actual=committee_size)
+    experts = committee_size - representatives
+    if experts < 0 or Fraction(experts, committee_size) < share.value:
+        raise violation(share, field="representatives",
+                        message=(f"评标委员会 {committee_size} 人中专家 {max(experts, 0)} 人,"
+                                 f"不足成员总数的 {share.text}"),
+                        actual=f"{max(experts, 0)}/{committee_size}")
+    return experts

@@ -158,3 +158,47 @@ BID_STATUS_TONES = {
 class OpeningOutcome(models.TextChoices):
     OPENED = "opened", _("已开标")
     TOO_FEW_BIDS = "too_few_bids", _("投标人不足,不予开标")
+
+
+# --- experts and the draw (part 3) -------------------------------------------------------------------
+
+class ExpertStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("暂停")
+    PUNISHED = "punished", _("受处罚")
+
+
+EXPERT_STATUS_TONES = {ExpertStatus.ACTIVE: Tone.GREEN, ExpertStatus.SUSPENDED: Tone.YELLOW,
+                       ExpertStatus.PUNISHED: Tone.RED}
+
+
+class ExpertSource(models.TextChoices):
+    """Which expert database an expert belongs to."""
+
+    PROVINCIAL = "provincial", _("省综合评标专家库")
+    LOCAL = "local", _("本地专家库")
+
+
+class ExclusionReason(models.TextChoices):
+    """Why a candidate with the specialty was not in the pool of a draw (回避 and eligibility)."""
+
+    SUSPENDED = "suspended", _("暂停")
+    PUNISHED = "punished", _("受处罚")
+    LOW_CREDIT = "low_credit", _("信用分低于规则 expert_min_credit")
+    EMPLOYER_BIDDER = "employer_bidder", _("任职于投标人")
+    EMPLOYER_TENDERING_PARTY = "employer_tendering_party", _("任职于招标人或招标代理机构")
+    DECLARED_RELATION = "declared_relation", _("申报与投标人、招标人或代理机构有利害关系")
+    SUPERVISING_DEPARTMENT = "supervising_department", _("项目行政监督部门人员")
+    COOL_DOWN = "cool_down", _("冷却期内已被抽取(规则 expert_cooldown_days)")
+    LOCAL_DATABASE = "local_database", _("本地库专家(规则 provincial_share_min 要求省库)")
+    ALREADY_DRAWN = "already_drawn", _("已在本次抽取中")
+
+
+class DrawRoundKind(models.TextChoices):
+    INITIAL = "initial", _("抽取")
+    REPLACEMENT = "replacement", _("补抽")
+
+
+class ReplacementCause(models.TextChoices):
+    DECLINED = "declined", _("拒绝参加或不能到场")
+    EXCLUDED = "excluded", _("事后发现应回避")

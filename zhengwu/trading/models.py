@@ -116,6 +116,9 @@ class Project(Timestamped):
     description = models.TextField(_("项目概况"), blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
+    supervising_department = models.ForeignKey("org.Department", verbose_name=_("行政监督部门"), null=True,
+                                               blank=True, on_delete=models.PROTECT, related_name="+",
+                                               help_text=_("其工作人员不得担任本项目评标专家"))
 
     class Meta:
         verbose_name = _("交易项目")
@@ -550,3 +553,15 @@ class OpeningRow(models.Model):
         verbose_name = _("开标记录行")
         verbose_name_plural = _("开标记录行")
         ordering = ["record", "id"]
+
+
+# --- experts and the draw (part 3) ------------------------------------------------------------------
+
+from zhengwu.trading.models_experts import (  # noqa: E402,F401  (registered with the app here)
+    Expert,
+    ExpertDraw,
+    ExpertDrawExclusion,
+    ExpertDrawMember,
+    ExpertDrawRound,
+    Specialty,
+)

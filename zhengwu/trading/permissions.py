@@ -23,3 +23,8 @@ grant(Role.ENTERPRISE_USER, "trading.view", "trading.register_bidder", "trading.
       "trading.submit_bid")
 grant(Role.CENTER_ADMIN, *VIEW, "trading.manage_rules")
 grant(Role.SYSTEM_ADMIN, "trading.view_rules", "trading.manage_rules")  # the rule table in the Django admin
+
+# experts and the draw (part 3): staff keep the expert database and draw; supervisors read draws
+EXPERTS_RUN = ("trading.manage_experts", "trading.draw_experts")
+grant(Role.TRADING_STAFF, "trading.view_experts", *EXPERTS_RUN)
+grant(Role.SUPERVISOR, "trading.view_experts")

@@ -77,6 +77,13 @@ _DEFS = [
     RuleDef("control_price_max_ratio", RuleKind.RATIO, "1", "最高投标限价与估算价之比的上限",
             "本中心规则:最高投标限价不得超过估算价(GB 50500 第5.1节:超过批准概算的须报审)", "project, section",
             minimum=Fraction(0), maximum=Fraction(10)),
+    RuleDef("expert_cooldown_days", RuleKind.DAYS, "30", "专家被抽取后不再参加抽取的天数(冷却期)",
+            "本中心规则:避免同一专家频繁参加评标", "expert draw (part 3)"),
+    RuleDef("expert_min_credit", RuleKind.COUNT, "60", "参加抽取的专家最低信用分", "本中心规则:评标专家信用评价",
+            "expert draw (part 3)", minimum=Fraction(0), maximum=Fraction(100)),
+    RuleDef("provincial_share_min", RuleKind.RATIO, "1", "限额以上项目从省专家库抽取专家的最低比例",
+            "招标投标法实施条例第46条;省综合评标专家库管理办法", "expert draw (part 3)",
+            minimum=Fraction(0), maximum=Fraction(1)),
 ]
 
 CATALOG: dict[str, RuleDef] = {d.code: d for d in _DEFS}

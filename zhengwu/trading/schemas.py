@@ -76,6 +76,7 @@ class ProjectIn(Schema):
     agent_credit_code: str = Field("", description="registers the agent enterprise if it is new")
     agent_name: str = ""
     description: str = ""
+    supervising_department_id: int | None = Field(None, description="its staff may not sit on the committee")
     sections: list[SectionIn] = []
 
 
@@ -104,6 +105,7 @@ class ProjectOut(Schema):
     control_price: Decimal | None
     above_limit: bool
     description: str
+    supervising_department_id: int | None = None
     created_at: datetime
     sections: list[SectionOut] = []
 

@@ -11,17 +11,21 @@ from django.utils import timezone
 
 from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
 from zhengwu.org.roles import ScopeKind
-from zhengwu.trading.choices import DepositForm, TenderStatus
+from zhengwu.trading.choices import DepositForm, ExpertSource, TenderStatus
 from zhengwu.trading.models import (
     Bid,
     BidderRegistration,
     Deposit,
+    Expert,
+    ExpertDraw,
+    ExpertDrawMember,
     Objection,
     OpeningRecord,
     Project,
     RuleSet,
     RuleValue,
     Section,
+    Specialty,
     Tender,
     TenderChange,
 )
@@ -267,3 +271,67 @@ def opening_records_visible_to(user: Any) -> QuerySet[OpeningRecord]:
 def opening_record_list(*, user: Any, tender_id: int) -> QuerySet[OpeningRecord]:
     return (opening_records_visible_to(user).filter(tender_id=tender_id).select_related("section")
             .prefetch_related("rows"))
+
+
+# --- experts and the draw (part 3) ------------------------------------------------------------------
+
+def _may_read_experts(user: Any) -> bool:
+    """Experts and draws are read by trading staff and supervisors only (the district-wide readers)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and user.has_perm("trading.view_experts"))
+
+
+def experts_visible_to(user: Any) -> QuerySet[Expert]:
+    return Expert.objects.all() if _may_read_experts(user) else Expert.objects.none()
+
+
+def expert_get(*, user: Any, pk: int) -> Expert:
+    return get_visible(experts_visible_to(user).select_related("employer", "department")
+                       .prefetch_related("specialties", "declared_conflicts"), pk=pk)
+
+
+def expert_list(*, user: Any, specialty: str = "", status: str = "", source: str = "") -> QuerySet[Expert]:
+    qs = experts_visible_to(user).select_related("employer", "department").prefetch_related("specialties")
+    if specialty:
+        qs = qs.filter(specialties__code=specialty)
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    return qs.order_by("id")
+
+
+def specialty_list() -> QuerySet[Specialty]:
+    return Specialty.objects.order_by("sort", "code")
+
+
+def expert_draws_visible_to(user: Any) -> QuerySet[ExpertDraw]:
+    return ExpertDraw.objects.all() if _may_read_experts(user) else ExpertDraw.objects.none()
+
+
+def expert_draw_get(*, user: Any, pk: int) -> ExpertDraw:
+    return get_visible(expert_draws_visible_to(user).select_related("tender_section__tender", "tender_section__section")
+                       .prefetch_related("rounds", "members__expert", "members__specialty"), pk=pk)
+
+
+def expert_draw_member_get(*, user: Any, pk: int) -> ExpertDrawMember:
+    return get_visible(ExpertDrawMember.objects.filter(draw__in=expert_draws_visible_to(user))
+                       .select_related("draw", "specialty", "expert"), pk=pk)
+
+
+def provincial_share(*, user: Any, date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict[str, Any]:
+    """The figure "share of experts drawn from the provincial database" (goal 100 %): every expert drawn in the
+    period (initial draws and replacements, replaced or not), by the local date of the round."""
+    qs = ExpertDrawMember.objects.filter(draw__in=expert_draws_visible_to(user))
+    if date_from is not None:
+        qs = qs.filter(round__drawn_at__gte=timezone.make_aware(dt.datetime.combine(date_from, dt.time.min)))
+    if date_to is not None:
+        qs = qs.filter(round__drawn_at__lt=timezone.make_aware(
+            dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)))
+    total = qs.count()
+    provincial = qs.filter(source=ExpertSource.PROVINCIAL).count()
+    share = Fraction(provincial, total) if total else None
+    return {"date_from": date_from, "date_to": date_to, "drawn": total, "provincial": provincial,
+            "local": total - provincial, "draws": qs.values("draw_id").distinct().count(),
+            "share": f"{float(share):.4f}" if share is not None else None,
+            "share_exact": str(share) if share is not None else None}

@@ -22,7 +22,7 @@ from zhengwu.core.identifiers import validate_credit_code
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.org import services as org_services
-from zhengwu.org.models import Enterprise
+from zhengwu.org.models import Department, Enterprise
 from zhengwu.trading import checks
 from zhengwu.trading.choices import (
     LIVE_TENDER_STATUSES,
@@ -267,7 +267,8 @@ def project_register(*, actor: Any, name: str, project_type: str, procedure: str
                      estimate: Any, control_price: Any = None, tendering_enterprise: Enterprise | None = None,
                      tendering_party_name: str = "", tendering_party_credit_code: str = "",
                      agent: Enterprise | None = None, agent_credit_code: str = "", agent_name: str = "",
-                     description: str = "", sections: Iterable[dict[str, Any]] = ()) -> Project:
+                     description: str = "", sections: Iterable[dict[str, Any]] = (),
+                     supervising_department: Department | None = None) -> Project:
     """Register a project with its sections; classify it against the mandatory-tendering limits."""
     require(actor, "trading.manage_projects")
     fields = {
@@ -278,6 +279,7 @@ def project_register(*, actor: Any, name: str, project_type: str, procedure: str
         "estimate": money(estimate, field="estimate"),
         "control_price": money(control_price, field="control_price", required=False),
         "description": str(description or "").strip(),
+        "supervising_department": supervising_department,
     }
     rules = rules_for(project_type=fields["project_type"], procedure=fields["procedure"])
     _check_control_price(rules["control_price_max_ratio"], control_price=fields["control_price"],
@@ -312,7 +314,8 @@ def project_register(*, actor: Any, name: str, project_type: str, procedure: str
         audit.record(actor=actor, action="project.register", obj=project,
                      payload={"number": project.number, "type": project.project_type,
                               "procedure": project.procedure, "estimate": str(project.estimate),
-                              "sections": len(section_rows), **classification})
+                              "sections": len(section_rows),
+                              "supervising_department": project.supervising_department_id, **classification})
     return project
 
 

@@ -89,3 +89,22 @@ def pay(registration: BidderRegistration, *, amount: str = "80000", when: str = 
 def move(tender: Tender, action: str, *, when: str, actor: Any = ACTOR, reason: str = "", **payload: Any) -> Tender:
     return services.tender_transition(actor=actor, tender=tender, action=action, reason=reason,
                                       payload=payload or None, now=at(when))
+
+
+def make_expert(*, name: str = "专家", specialties: tuple[str, ...] = ("building",), source: str = "provincial",
+                actor: Any = ACTOR, **extra: Any):
+    """An active expert through the service (``extra``: employer, department, credit_score, declared_conflicts…)."""
+    from zhengwu.trading import services_experts
+
+    return services_experts.expert_register(actor=actor, name=name, specialties=specialties, source=source, **extra)
+
+
+def draw(tender: Tender, *, when: str = "2024-03-20 09:00", committee_size: int = 5, representatives: int = 1,
+         requirements: dict[str, int] | None = None, actor: Any = ACTOR, seed: int | None = None, section=None):
+    """The experts of a committee of 5 (1 representative, 4 building experts) drawn on 20 March."""
+    from zhengwu.trading import services_experts
+
+    section = section or tender.sections.order_by("number").first()
+    return services_experts.expert_draw_create(actor=actor, tender=tender, section=section,
+                                               committee_size=committee_size, representatives=representatives,
+                                               requirements=requirements or {"building": 4}, now=at(when), seed=seed)

@@ -30,11 +30,17 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.workflow import Transition, TransitionContext, Workflow
 from zhengwu.trading import checks
-from zhengwu.trading.choices import BidStatus, ChangeKind, DepositForm, ObjectionStatus
+from zhengwu.trading.choices import BidStatus, ChangeKind, DepositForm, ExpertStatus, ObjectionStatus
 from zhengwu.trading.choices import TenderStatus as S
-from zhengwu.trading.models import Bid, Deposit, Objection, Tender, TenderChange
+from zhengwu.trading.models import Bid, Deposit, Expert, Objection, Tender, TenderChange
 from zhengwu.trading.rules import add_days
-from zhengwu.trading.selectors import bids_visible_to, objections_visible_to, rules_for, tenders_visible_to
+from zhengwu.trading.selectors import (
+    bids_visible_to,
+    experts_visible_to,
+    objections_visible_to,
+    rules_for,
+    tenders_visible_to,
+)
 
 
 def _rules(tender: Tender):
@@ -211,5 +217,27 @@ BID_WORKFLOW: Workflow[Bid] = Workflow(
         Transition("fail_other", source={BidStatus.SEALED}, target=BidStatus.FAILED_OTHER,
                    permission="trading.open_tender", label=_("解密失败(其他原因)"), guard=guard_failed_bid,
                    system=True, needs_reason=True),
+    ],
+)
+
+
+# --- experts ----------------------------------------------------------------------------------------
+#
+#   active ──suspend──▶ suspended ──reinstate──▶ active
+#     └────────punish (from active or suspended)──▶ punished ──reinstate──▶ active
+#
+# A suspended or punished expert is never in a draw's pool; a reason is required every time.
+
+EXPERT_WORKFLOW: Workflow[Expert] = Workflow(
+    model=Expert,
+    visible_to=experts_visible_to,
+    initial=ExpertStatus.ACTIVE,
+    transitions=[
+        Transition("suspend", source={ExpertStatus.ACTIVE}, target=ExpertStatus.SUSPENDED,
+                   permission="trading.manage_experts", label=_("暂停专家"), needs_reason=True, style="warning"),
+        Transition("punish", source={ExpertStatus.ACTIVE, ExpertStatus.SUSPENDED}, target=ExpertStatus.PUNISHED,
+                   permission="trading.manage_experts", label=_("处罚专家"), needs_reason=True, style="danger"),
+        Transition("reinstate", source={ExpertStatus.SUSPENDED, ExpertStatus.PUNISHED}, target=ExpertStatus.ACTIVE,
+                   permission="trading.manage_experts", label=_("恢复专家"), needs_reason=True, style="success"),
     ],
 )
