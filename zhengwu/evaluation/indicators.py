@@ -13,10 +13,12 @@ from django.db.models import Sum
 
 from zhengwu.evaluation import raw
 from zhengwu.evaluation.counters import COUNTERS
-from zhengwu.evaluation.models import DailyRollup, Indicator
+from zhengwu.evaluation.models import DailyRollup, Indicator, RollupDelta
 
 Source = Literal["rollup", "raw"]
 GROUP_FIELD = {"department": "department_id", "township": "township_id"}
+#: where the kept counters live: the folded rollups and the live deltas not folded yet
+ROLLUP_SOURCES = (DailyRollup, RollupDelta)
 
 
 @dataclass(frozen=True)
@@ -97,14 +99,22 @@ def counter_sums(*, start: date, end: date, group: str | None, source: Source = 
             for gid, n in raw.raw_counts(counter, start=start, end=end, group=group).items():
                 sums.setdefault(gid, dict.fromkeys(COUNTERS, 0))[counter] = n
         return _drop_unplaced(sums, group)
-    qs = DailyRollup.objects.filter(day__gte=start, day__lte=end)
     sum_all = {name: Sum(name) for name in COUNTERS}
-    if group is None:
-        total = qs.aggregate(**sum_all)
-        return _drop_unplaced({None: {name: total[name] or 0 for name in COUNTERS}}, group)
-    field = GROUP_FIELD[group]
-    rows = qs.values(field).annotate(**sum_all).order_by()
-    return _drop_unplaced({row[field]: {name: row[name] or 0 for name in COUNTERS} for row in rows}, group)
+    sums: dict[Any, dict[str, int]] = {}
+    # The folded rollups plus the live deltas not folded yet: exact at any moment.
+    for model in ROLLUP_SOURCES:
+        qs = model.objects.filter(day__gte=start, day__lte=end)
+        if group is None:
+            rows = [{None: None, **qs.aggregate(**sum_all)}]
+            field = None
+        else:
+            field = GROUP_FIELD[group]
+            rows = qs.values(field).annotate(**sum_all).order_by()
+        for row in rows:
+            target = sums.setdefault(row[field], dict.fromkeys(COUNTERS, 0))
+            for name in COUNTERS:
+                target[name] += row[name] or 0
+    return _drop_unplaced(sums, group)
 
 
 def _drop_unplaced(sums: dict[Any, dict[str, int]], group: str | None) -> dict[Any, dict[str, int]]:
@@ -118,9 +128,10 @@ def items_in_use(*, start: date, end: date, group: str | None, source: Source = 
         return raw.raw_items(start=start, end=end, group=group)
     fields = ([GROUP_FIELD[group]] if group else []) + ["item_id"]
     result: dict[Any, set[int]] = {}
-    qs = DailyRollup.objects.filter(day__gte=start, day__lte=end, received__gt=0).values(*fields).distinct()
-    for row in qs.order_by():
-        result.setdefault(row[fields[0]] if group else None, set()).add(row["item_id"])
+    for model in ROLLUP_SOURCES:
+        qs = model.objects.filter(day__gte=start, day__lte=end, received__gt=0).values(*fields).distinct()
+        for row in qs.order_by():
+            result.setdefault(row[fields[0]] if group else None, set()).add(row["item_id"])
     return result
 
 

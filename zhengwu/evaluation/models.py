@@ -123,6 +123,39 @@ class DailyRollup(models.Model):
                    models.Index(fields=["day", "township_id"], name="rollup_day_township_idx")]
 
 
+class RollupDelta(models.Model):
+    """Counter deltas of live changes, appended without touching a shared row.
+
+    A transition adds one insert-only row here instead of updating the day's rollup
+    row, which many concurrent transactions would otherwise queue on until they commit.
+    ``rollups.fold`` moves them into :class:`DailyRollup`; readers add the unfolded rows.
+    """
+
+    day = models.DateField()
+    department_id = models.IntegerField()
+    township_id = models.IntegerField(default=0)
+    item_id = models.IntegerField()
+    channel = models.CharField(max_length=16)
+    received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    accepted_overdue = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    completed_overdue = models.IntegerField(default=0)
+    completed_instant = models.IntegerField(default=0)
+    completed_reviewed = models.IntegerField(default=0)
+    reviews = models.IntegerField(default=0)
+    bad_reviews = models.IntegerField(default=0)
+    rectify_due = models.IntegerField(default=0)
+    rectified_on_time = models.IntegerField(default=0)
+    reminders = models.IntegerField(default=0)
+    reminders_answered = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("汇总增量")
+        verbose_name_plural = _("汇总增量")
+
+
 class Publication(Stateful):
     """A week's frozen values, scores and ranks (晾晒). Published snapshots never change."""
 

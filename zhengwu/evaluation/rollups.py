@@ -2,9 +2,13 @@
 
 Subscribers to the domain events (``zhengwu.core.events``) turn every change of a
 case, review, bad-review handling or reminder into counter deltas
-(``evaluation.counters``) and apply them with one upsert per touched row, in the
-same transaction as the change. ``rebuild`` recomputes every row from the raw
-tables with the same definitions.
+(``evaluation.counters``), in the same transaction as the change. A live change
+appends its deltas to :class:`RollupDelta` (insert-only: concurrent transactions
+never wait on the same day's rollup row); bulk loads, which run alone, upsert into
+:class:`DailyRollup` directly. ``fold`` moves the appended deltas into the rollups
+(a periodic job, and before a rebuild or a check); readers add the rows not yet
+folded, so a figure is exact at any moment. ``rebuild`` recomputes every row from
+the raw tables with the same definitions.
 """
 
 from __future__ import annotations
@@ -19,14 +23,44 @@ from zhengwu.cases.models import Case
 from zhengwu.core import events
 from zhengwu.core.models import Reminder
 from zhengwu.evaluation import counters as c
-from zhengwu.evaluation.models import DailyRollup
+from zhengwu.evaluation.models import DailyRollup, RollupDelta
 
 TABLE = DailyRollup._meta.db_table
+DELTA_TABLE = RollupDelta._meta.db_table
 KEY_COLUMNS = ("day", "department_id", "township_id", "item_id", "channel")
 
 
+def append(deltas: dict[tuple[c.Key, str], int]) -> int:
+    """Record a live change's deltas as new rows (no shared row is locked)."""
+    rows = c.group_by_key(deltas.items())
+    if not rows:
+        return 0
+    columns = ", ".join(KEY_COLUMNS + c.COUNTERS)
+    placeholders = ", ".join(["%s"] * (len(KEY_COLUMNS) + len(c.COUNTERS)))
+    params = [(*key, *(values[name] for name in c.COUNTERS)) for key, values in rows.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {DELTA_TABLE} ({columns}) VALUES ({placeholders})", params)
+    return len(params)
+
+
+def fold() -> int:
+    """Move the appended deltas into the rollups: exactly the rows deleted are added."""
+    columns = ", ".join(KEY_COLUMNS + c.COUNTERS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {DELTA_TABLE} RETURNING {columns}")
+        taken = cursor.fetchall()
+        deltas: dict[tuple[c.Key, str], int] = {}
+        for row in taken:
+            key = c.Key(*row[:5])
+            for name, n in zip(c.COUNTERS, row[5:]):
+                if n:
+                    deltas[(key, name)] = deltas.get((key, name), 0) + n
+        apply(deltas)
+    return len(taken)
+
+
 def apply(deltas: dict[tuple[c.Key, str], int]) -> int:
-    """Add counter deltas to their rows (INSERT … ON CONFLICT DO UPDATE, on SQLite and PostgreSQL)."""
+    """Add counter deltas to their rollup rows (INSERT … ON CONFLICT DO UPDATE, on SQLite and PostgreSQL)."""
     rows = c.group_by_key(deltas.items())
     if not rows:
         return 0
@@ -45,12 +79,12 @@ def apply(deltas: dict[tuple[c.Key, str], int]) -> int:
 
 @events.subscribe("cases.case.created")
 def on_case_created(*, obj: Case, **_: Any) -> None:
-    apply(dict(c.case_contribution(obj)))
+    append(dict(c.case_contribution(obj)))
 
 
 @events.subscribe("cases.case.transitioned")
 def on_case_transitioned(*, before: Case, obj: Case, **_: Any) -> None:
-    apply(c.difference(c.case_contribution(obj), c.case_contribution(before)))
+    append(c.difference(c.case_contribution(obj), c.case_contribution(before)))
 
 
 @events.subscribe("cases.case.imported")
@@ -84,7 +118,7 @@ def on_review_created(*, review: Any, **_: Any) -> None:
     tally = c.review_contribution(review, case)
     if not review.excluded and case.status == CaseStatus.COMPLETED and _counted_reviews(case.pk) == 1:
         tally[(c.case_key(case, c.local_day(case.completed_at)), "completed_reviewed")] += 1
-    apply(dict(tally))
+    append(dict(tally))
 
 
 @events.subscribe("reviews.review.excluded")
@@ -101,13 +135,13 @@ def on_review_excluded(*, review: Any, **_: Any) -> None:
     if handling is not None:
         for key, n in c.handling_contribution(handling, counted, case).items():
             tally[key] -= n
-    apply(dict(tally))
+    append(dict(tally))
 
 
 @events.subscribe("reviews.badreviewhandling.created")
 def on_handling_created(*, obj: Any, **_: Any) -> None:
     review = obj.review
-    apply(dict(c.handling_contribution(obj, review, _case_of(review))))
+    append(dict(c.handling_contribution(obj, review, _case_of(review))))
 
 
 @events.subscribe("reviews.badreviewhandling.transitioned")
@@ -116,7 +150,7 @@ def on_handling_transitioned(*, before: Any, obj: Any, **_: Any) -> None:
     if review.excluded:
         return  # the exclusion event already removed this handling from the counters
     case = _case_of(review)
-    apply(c.difference(c.handling_contribution(obj, review, case), c.handling_contribution(before, review, case)))
+    append(c.difference(c.handling_contribution(obj, review, case), c.handling_contribution(before, review, case)))
 
 
 @events.subscribe("reviews.review.imported")
@@ -173,7 +207,7 @@ def on_reminders_created(*, reminders: Iterable[Reminder], **_: Any) -> None:
     tally: Tally = Tally()
     for reminder, case in _case_reminders(reminders):
         tally.update(c.reminder_contribution(reminder, case))
-    apply(dict(tally))
+    append(dict(tally))
 
 
 @events.subscribe("core.reminder.answered")
@@ -182,7 +216,7 @@ def on_reminders_answered(*, reminders: Iterable[Reminder], **_: Any) -> None:
     for reminder, case in _case_reminders(reminders):
         if reminder.answered_in_time:
             tally[(c.case_key(case, c.local_day(reminder.created_at)), "reminders_answered")] += 1
-    apply(dict(tally))
+    append(dict(tally))
 
 
 # -- rebuild -----------------------------------------------------------------------------
@@ -192,6 +226,7 @@ def rebuild() -> int:
     from zhengwu.evaluation.raw import raw_rows
 
     with transaction.atomic():
+        RollupDelta.objects.all().delete()
         DailyRollup.objects.all().delete()
         deltas: dict[tuple[c.Key, str], int] = {}
         for counter in c.COUNTERS:

@@ -28,7 +28,7 @@ from zhengwu.evaluation import indicators as ind
 from zhengwu.evaluation import raw, scoring
 from zhengwu.evaluation.choices import Grouping, PublicationStatus, SuggestionStatus
 from zhengwu.evaluation.counters import CASE_REMINDER_KIND, COUNTERS
-from zhengwu.evaluation.models import DailyRollup, Indicator, Publication, SchemeVersion, Suggestion
+from zhengwu.evaluation.models import Indicator, Publication, SchemeVersion, Suggestion
 from zhengwu.evaluation.schemas import PeriodFilter
 from zhengwu.evaluation.workflow import publications_visible_to, suggestions_visible_to
 
@@ -337,17 +337,20 @@ def indicator_trend(*, end: date, unit: str = "week", count: int = 12, indicator
     one query for the counters, one for the items in use, one for the item limits."""
     buckets = _buckets(end, unit, count)
     trunc = TruncWeek("day") if unit == "week" else TruncMonth("day")
-    qs = DailyRollup.objects.filter(day__gte=buckets[0].start, day__lte=end)
-    if group is not None and group_id is not None:
-        qs = qs.filter(**{ind.GROUP_FIELD[group]: group_id})
     sums: dict[date, dict[str, int]] = {}
-    for row in qs.annotate(b=trunc).values("b").annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
-        sums[_as_date(row["b"])] = {c: row[c] or 0 for c in COUNTERS}
-    needs_items = any(ind.FORMULAS[i.formula].kind == "compression" for i in indicators)
     items: dict[date, set[int]] = {}
-    if needs_items:
-        for row in qs.filter(received__gt=0).annotate(b=trunc).values("b", "item_id").distinct().order_by():
-            items.setdefault(_as_date(row["b"]), set()).add(row["item_id"])
+    needs_items = any(ind.FORMULAS[i.formula].kind == "compression" for i in indicators)
+    for model in ind.ROLLUP_SOURCES:  # the folded rollups and the live deltas not folded yet
+        qs = model.objects.filter(day__gte=buckets[0].start, day__lte=end)
+        if group is not None and group_id is not None:
+            qs = qs.filter(**{ind.GROUP_FIELD[group]: group_id})
+        for row in qs.annotate(b=trunc).values("b").annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
+            target = sums.setdefault(_as_date(row["b"]), dict.fromkeys(COUNTERS, 0))
+            for c in COUNTERS:
+                target[c] += row[c] or 0
+        if needs_items:
+            for row in qs.filter(received__gt=0).annotate(b=trunc).values("b", "item_id").distinct().order_by():
+                items.setdefault(_as_date(row["b"]), set()).add(row["item_id"])
     limits = limits if limits is not None else item_limits(indicators)
     zero = dict.fromkeys(COUNTERS, 0)
     series: dict[str, list[ind.Value]] = {i.code: [] for i in indicators}

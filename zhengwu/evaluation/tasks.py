@@ -28,3 +28,13 @@ def prepare_weekly_drafts() -> int:
             except Conflict:
                 continue  # already published
     return made
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("zhengwu-evaluation-fold")
+def fold_rollup_deltas() -> int:
+    """Move the live counter deltas into the daily rollups (readers add unfolded ones meanwhile)."""
+    from zhengwu.evaluation import rollups
+
+    with context.outside_request("job:evaluation_fold"):
+        return rollups.fold()

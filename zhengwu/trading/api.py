@@ -17,6 +17,7 @@ from zhengwu.core.schemas import ErrorOut
 from zhengwu.org.models import Department
 from zhengwu.org.selectors import enterprises_visible_to
 from zhengwu.trading import selectors, services, services_bids, services_deposits
+from zhengwu.trading.api_evaluation import router as evaluation_router
 from zhengwu.trading.api_experts import router as experts_router
 from zhengwu.trading.models import (
     Bid,
@@ -75,6 +76,7 @@ from zhengwu.trading.workflow import TENDER_WORKFLOW
 
 router = Router(tags=["trading"])
 router.add_router("", experts_router)
+router.add_router("", evaluation_router)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 #: the generic transition endpoint runs these; publish, amend and the opening (which decrypts the bids)
 #: have their own endpoints, close is the system's

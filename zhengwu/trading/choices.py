@@ -202,3 +202,30 @@ class DrawRoundKind(models.TextChoices):
 class ReplacementCause(models.TextChoices):
     DECLINED = "declined", _("拒绝参加或不能到场")
     EXCLUDED = "excluded", _("事后发现应回避")
+
+
+# --- evaluation, publicity and award (part 4) ---------------------------------------------------------
+
+class EvaluationMethod(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", _("综合评估法")
+    LOWEST_PRICE = "lowest_price", _("经评审的最低投标价法")
+
+
+class EvaluationStatus(models.TextChoices):
+    SCORING = "scoring", _("评审中")
+    REPORTED = "reported", _("已提交评标报告")
+
+
+class RejectionCode(models.TextChoices):
+    """Mandatory rejections (否决投标) computed from the opening record and the deposits."""
+
+    CONTROL_PRICE = "rule.control_price", _("投标报价高于最高投标限价")
+    NO_DEPOSIT = "no_deposit", _("未提交投标保证金或保函")
+    BID_REVOKED = "bid_revoked", _("投标文件解密失败(投标人原因)")
+    BID_NOT_DECRYPTED = "bid_not_decrypted", _("投标文件解密失败(其他原因)")
+
+
+class PublicityStatus(models.TextChoices):
+    DRAFT = "draft", _("待公示")
+    PUBLISHED = "published", _("公示中")
+    CLOSED = "closed", _("公示结束")

@@ -565,3 +565,15 @@ from zhengwu.trading.models_experts import (  # noqa: E402,F401  (registered wit
     ExpertDrawRound,
     Specialty,
 )
+
+
+# --- evaluation, publicity and award (part 4) --------------------------------------------------------
+
+from zhengwu.trading.models_evaluation import (  # noqa: E402,F401  (registered with the app here)
+    Award,
+    CandidateObjection,
+    CandidatePublicity,
+    EvaluatedBid,
+    Evaluation,
+    ScoreSheet,
+)

@@ -28,3 +28,8 @@ grant(Role.SYSTEM_ADMIN, "trading.view_rules", "trading.manage_rules")  # the ru
 EXPERTS_RUN = ("trading.manage_experts", "trading.draw_experts")
 grant(Role.TRADING_STAFF, "trading.view_experts", *EXPERTS_RUN)
 grant(Role.SUPERVISOR, "trading.view_experts")
+
+# evaluation, publicity and award (part 4): staff record the committee's work and the award
+EVALUATION_RUN = ("trading.evaluate", "trading.publish_candidates", "trading.answer_candidate_objection",
+                  "trading.award")
+grant(Role.TRADING_STAFF, *EVALUATION_RUN)

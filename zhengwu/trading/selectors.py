@@ -13,9 +13,13 @@ from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
 from zhengwu.org.roles import ScopeKind
 from zhengwu.trading.choices import DepositForm, ExpertSource, TenderStatus
 from zhengwu.trading.models import (
+    Award,
     Bid,
     BidderRegistration,
+    CandidateObjection,
+    CandidatePublicity,
     Deposit,
+    Evaluation,
     Expert,
     ExpertDraw,
     ExpertDrawMember,
@@ -335,3 +339,44 @@ def provincial_share(*, user: Any, date_from: dt.date | None = None, date_to: dt
             "local": total - provincial, "draws": qs.values("draw_id").distinct().count(),
             "share": f"{float(share):.4f}" if share is not None else None,
             "share_exact": str(share) if share is not None else None}
+
+
+# --- evaluation, publicity and award (part 4) --------------------------------------------------------
+
+def evaluations_visible_to(user: Any) -> QuerySet[Evaluation]:
+    """Staff, supervisors and the center read evaluations; an enterprise user none (scores stay confidential
+    until the candidates are published, 实施条例 §46; the public notice is a later part)."""
+    if not _may_read(user) or _enterprise_of(user) is not None:
+        return Evaluation.objects.none()
+    return Evaluation.objects.all()
+
+
+def evaluation_get(*, user: Any, pk: int) -> Evaluation:
+    return get_visible(evaluations_visible_to(user).select_related(
+        "tender_section", "tender_section__tender", "tender_section__tender__project", "tender_section__section"), pk=pk)
+
+
+def publicities_visible_to(user: Any) -> QuerySet[CandidatePublicity]:
+    return CandidatePublicity.objects.filter(evaluation__in=evaluations_visible_to(user))
+
+
+def award_get(*, user: Any, pk: int) -> Award:
+    return get_visible(Award.objects.filter(evaluation__in=evaluations_visible_to(user)), pk=pk)
+
+
+def candidate_objection_get(*, user: Any, pk: int) -> CandidateObjection:
+    return get_visible(CandidateObjection.objects.filter(publicity__in=publicities_visible_to(user)), pk=pk)
+
+
+def contracts_overdue(*, user: Any, today: dt.date | None = None) -> QuerySet[Award]:
+    """Awards whose contract is not recorded after ``contract_within_days`` from the notice (30 days ok, 31 late)."""
+    today = today or timezone.localdate()
+    return Award.objects.filter(evaluation__in=evaluations_visible_to(user), contract_signed_on__isnull=True,
+                                contract_due_on__lt=today).order_by("contract_due_on", "id")
+
+
+def candidate_objections_overdue(*, user: Any, today: dt.date | None = None) -> QuerySet[CandidateObjection]:
+    """Objections to the candidates still unanswered after their answer day."""
+    today = today or timezone.localdate()
+    return CandidateObjection.objects.filter(publicity__in=publicities_visible_to(user), answered_at__isnull=True,
+                                             answer_due_on__lt=today).order_by("answer_due_on", "id")

@@ -18,6 +18,11 @@ Sealed bid (a replacement is a new bid; the one it replaces is withdrawn)::
 Objection to the documents::
 
     submitted ──answer──▶ answered
+
+Candidates' publicity (part 4)::
+
+    draft ──publish (within publicity_within_days of the report)──▶ published
+          ──close (after publicity_min_days)──▶ closed
 """
 
 from __future__ import annotations
@@ -30,14 +35,22 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.workflow import Transition, TransitionContext, Workflow
 from zhengwu.trading import checks
-from zhengwu.trading.choices import BidStatus, ChangeKind, DepositForm, ExpertStatus, ObjectionStatus
+from zhengwu.trading.choices import (
+    BidStatus,
+    ChangeKind,
+    DepositForm,
+    ExpertStatus,
+    ObjectionStatus,
+    PublicityStatus,
+)
 from zhengwu.trading.choices import TenderStatus as S
-from zhengwu.trading.models import Bid, Deposit, Expert, Objection, Tender, TenderChange
-from zhengwu.trading.rules import add_days
+from zhengwu.trading.models import Bid, CandidatePublicity, Deposit, Expert, Objection, Tender, TenderChange
+from zhengwu.trading.rules import add_days, days_between, violation
 from zhengwu.trading.selectors import (
     bids_visible_to,
     experts_visible_to,
     objections_visible_to,
+    publicities_visible_to,
     rules_for,
     tenders_visible_to,
 )
@@ -239,5 +252,52 @@ EXPERT_WORKFLOW: Workflow[Expert] = Workflow(
                    permission="trading.manage_experts", label=_("处罚专家"), needs_reason=True, style="danger"),
         Transition("reinstate", source={ExpertStatus.SUSPENDED, ExpertStatus.PUNISHED}, target=ExpertStatus.ACTIVE,
                    permission="trading.manage_experts", label=_("恢复专家"), needs_reason=True, style="success"),
+    ],
+)
+
+
+# --- candidates' publicity (part 4) ----------------------------------------------------------------
+
+def _publicity_rule(publicity: CandidatePublicity, code: str):
+    return _rules(publicity.evaluation.tender_section.tender)[code]
+
+
+def guard_publicity_publish(publicity: CandidatePublicity, ctx: TransitionContext) -> None:
+    """Published within ``publicity_within_days`` of the report (实施条例 §54): 3 days after accepted, 4 refused."""
+    entry = _publicity_rule(publicity, "publicity_within_days")
+    reported_on = checks.local_date(publicity.evaluation.reported_at)
+    today = checks.local_date(ctx.now)
+    elapsed = days_between(reported_on, today, entry)
+    if elapsed > entry.as_int:
+        raise violation(entry, field="published_at", message=f"收到评标报告后第 {elapsed} 天才公示中标候选人,超过期限",
+                        actual=elapsed, reported_on=reported_on, latest=add_days(reported_on, entry.as_int, entry))
+    ctx.updates["published_at"] = ctx.now
+    ctx.audit["rules"] = {entry.code: entry.snapshot()}
+
+
+def guard_publicity_close(publicity: CandidatePublicity, ctx: TransitionContext) -> None:
+    """The publicity lasts at least ``publicity_min_days`` (实施条例 §54): closing after 3 days accepted, 2 refused."""
+    entry = _publicity_rule(publicity, "publicity_min_days")
+    published_on = checks.local_date(publicity.published_at)
+    elapsed = days_between(published_on, checks.local_date(ctx.now), entry)
+    if elapsed < entry.as_int:
+        raise violation(entry, field="closed_at", message=f"中标候选人公示仅 {elapsed} 天,不足最短公示期",
+                        actual=elapsed, published_on=published_on,
+                        earliest=add_days(published_on, entry.as_int, entry))
+    ctx.updates["closed_at"] = ctx.now
+    ctx.audit["rules"] = {entry.code: entry.snapshot()}
+
+
+PUBLICITY_WORKFLOW: Workflow[CandidatePublicity] = Workflow(
+    model=CandidatePublicity,
+    visible_to=publicities_visible_to,
+    initial=PublicityStatus.DRAFT,
+    select_related=("evaluation", "evaluation__tender_section", "evaluation__tender_section__tender",
+                    "evaluation__tender_section__tender__project"),
+    transitions=[
+        Transition("publish", source={PublicityStatus.DRAFT}, target=PublicityStatus.PUBLISHED,
+                   permission="trading.publish_candidates", label=_("公示中标候选人"), guard=guard_publicity_publish),
+        Transition("close", source={PublicityStatus.PUBLISHED}, target=PublicityStatus.CLOSED,
+                   permission="trading.publish_candidates", label=_("结束公示"), guard=guard_publicity_close),
     ],
 )

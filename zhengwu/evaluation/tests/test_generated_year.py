@@ -27,6 +27,7 @@ def year(django_db_blocker):
 
 
 def rows() -> list[tuple]:
+    rollups.fold()
     names = [f.name for f in DailyRollup._meta.fields if f.name != "id"]
     return sorted(r for r in DailyRollup.objects.values_list(*names) if any(r[5:]))
 

@@ -144,6 +144,11 @@ def test_the_district_total_adds_both_departments(world):
 
 
 def test_incremental_rollups_equal_a_rebuild_from_scratch(world):
+    from zhengwu.evaluation.models import RollupDelta
+
+    assert RollupDelta.objects.exists()  # live changes appended their deltas
+    assert rollups.fold() > 0
+    assert not RollupDelta.objects.exists()
     incremental = sorted(DailyRollup.objects.values_list(
         "day", "department_id", "township_id", "item_id", "channel", *[f.name for f in DailyRollup._meta.fields
                                                                        if f.name not in ("id", "day", "department_id",
@@ -188,3 +193,10 @@ def test_the_rollups_command_checks_and_rebuilds(world):
     call_command("rollups", "rebuild", stdout=out)
     call_command("rollups", "check", stdout=out)
     assert out.getvalue().count("match") == 2
+
+
+@pytest.mark.parametrize("source", ["rollup", "raw"])
+def test_the_figures_are_the_same_before_and_after_folding_the_live_deltas(world, source):
+    before = indicator_values(start=START, end=END, group="department", source="rollup")
+    rollups.fold()
+    assert indicator_values(start=START, end=END, group="department", source=source) == before

@@ -22,6 +22,7 @@ class Command(ZhengwuCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        rollups.fold()
         if options["action"] == "rebuild":
             rows = rollups.rebuild()
             audit.record(actor=None, action="rollups.rebuild", obj=("evaluation.dailyrollup", "all"),
