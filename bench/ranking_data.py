@@ -240,7 +240,7 @@ def district_year(district: District, *, cases: int, days: Days, pools: tuple[li
                   seed: int, write_cases: Callable[[str], None]) -> tuple[list[str], list[str], list[str], dict]:
     """Generate one district-year: case lines go to ``write_cases`` in blocks; returns the lines of
     reviews, handlings and reminders, and counts."""
-    from zhengwu.cases.demo import HIGH_VOLUME, HOUR_WEIGHTS, SURNAMES, TYPE_WEIGHT
+    from zhengwu.cases.demo import HIGH_VOLUME, HOUR_WEIGHTS, TYPE_WEIGHT
 
     rng = random.Random(seed * 1000 + district.index)
     r = rng.random
@@ -271,7 +271,7 @@ def district_year(district: District, *, cases: int, days: Days, pools: tuple[li
             min(1.0, OVERDUE_ACCEPTANCE / eligible_share * rng.lognormvariate(-0.3, 0.8)),
             min(1.0, OVERDUE_COMPLETION * rng.lognormvariate(-0.3, 0.8)),
             min(0.95, REVIEW_SHARE * rng.lognormvariate(0, 0.15)),
-            min(1.0, BAD_REVIEWS / (REVIEW_SHARE * cases * 0.97) * rng.lognormvariate(-0.2, 0.6)),
+            min(1.0, BAD_REVIEWS / (REVIEW_SHARE * CASES_PER_DISTRICT * 0.97) * rng.lognormvariate(-0.2, 0.6)),
             min(1.0, max(0.5, rng.gauss(ANSWERED_IN_TIME, 0.03))),
         )
     hours = list(itertools.accumulate(HOUR_WEIGHTS))
@@ -288,9 +288,9 @@ def district_year(district: District, *, cases: int, days: Days, pools: tuple[li
             found = dl_text[k] = text[k] + END_OF_DAY
         return found
 
-    p_review_reminder = REMINDERS / cases
+    p_reminder = REMINDERS / CASES_PER_DISTRICT
     open_from = days.index(date(YEAR, 12, 18))
-    open_rate = OPEN_CASES / max(1, sum(n for k, n in daily_counts(days, YEAR, cases) if k >= open_from))
+    open_rate = OPEN_CASES * cases / CASES_PER_DISTRICT / max(1, sum(n for k, n in daily_counts(days, YEAR, cases) if k >= open_from))
     reviews: list[str] = []
     handlings: list[str] = []
     reminders: list[str] = []
@@ -301,7 +301,9 @@ def district_year(district: District, *, cases: int, days: Days, pools: tuple[li
     person_n, enterprise_n = len(persons), len(enterprises)
     from zhengwu.reviews import deadlines as review_deadlines
 
-    tz = days.cal.timezone.get_default_timezone()
+    from django.utils import timezone as dj_timezone
+
+    tz = dj_timezone.get_default_timezone()
     for day, n in daily_counts(days, YEAR, cases):
         yymmdd = text[day][2:].replace("-", "")
         for _ in range(n):
@@ -442,7 +444,7 @@ def district_year(district: District, *, cases: int, days: Days, pools: tuple[li
                     counts["bad"] += 1
                     handlings.append(_handling(next(ids.handling), review_id, created_text, dept, township,
                                                excluded, r() < RECTIFIED_ON_TIME, rng, review_deadlines, tz))
-            if r() < p_review_reminder:
+            if r() < p_reminder:
                 k0 = rday + 1 + randrange(4)
                 m0 = rmin + randrange(7) * 60
                 while m0 >= 1440:
@@ -617,7 +619,7 @@ COUNTERS = ("received", "received_online", "accepted", "accepted_overdue", "comp
 
 
 def _select(day: str, values: dict[str, str], source: str, case: str = "c") -> str:
-    cols = ", ".join(values.get(name, "0") for name in COUNTERS)
+    cols = ", ".join(f"{values.get(name, '0')} AS {name}" for name in COUNTERS)
     return (f"SELECT {day} AS day, {case}.department_id AS dept, coalesce({case}.township_id, 0) AS town, "
             f"{case}.item_id AS itm, {case}.channel AS chan, {cols} {source}")
 
