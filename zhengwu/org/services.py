@@ -124,13 +124,17 @@ def person_register(*, actor: Any, name: str, id_number: str, phone: str = "", a
     person = Person.objects.filter(id_number_index=index).first()
     if person is not None:
         return person
-    with transaction.atomic():
-        person = Person.objects.create(
-            name=name.strip(), id_number=number, id_number_index=index, phone=mobile,
-            phone_index=blind_index(mobile, purpose=PHONE_PURPOSE) if mobile else "",
-        )
-        if audit_event:
-            audit.record(actor=actor, action="person.register", obj=person)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                name=name.strip(), id_number=number, id_number_index=index, phone=mobile,
+                phone_index=blind_index(mobile, purpose=PHONE_PURPOSE) if mobile else "",
+            )
+            if audit_event:
+                audit.record(actor=actor, action="person.register", obj=person)
+    except IntegrityError:
+        # A concurrent request registered the same person first: that row is the person.
+        return Person.objects.get(id_number_index=index)
     return person
 
 

@@ -165,3 +165,20 @@ def test_an_inactive_user_sees_nothing(personas):
     user.save()
     assert selectors.regions_visible_to(user).count() == 0
     assert selectors.enterprises_visible_to(user).count() == 0
+
+
+def test_a_person_registered_twice_at_once_is_one_person(monkeypatch):
+    """The second of two concurrent registrations hits the unique index and returns the first row."""
+    first = services.person_register(actor="t", name="王五", id_number="11010519491231002X")
+    real_filter = Person.objects.filter
+    calls = {"n": 0}
+
+    def miss_once(*args, **kwargs):
+        calls["n"] += 1
+        qs = real_filter(*args, **kwargs)
+        return qs.none() if calls["n"] == 1 else qs
+
+    monkeypatch.setattr(Person.objects, "filter", miss_once)
+    again = services.person_register(actor="t", name="王五", id_number="11010519491231002X")
+    assert again.pk == first.pk
+    assert Person.objects.count() == 1
