@@ -90,15 +90,9 @@ class SchemeRule(models.Model):
         ordering = ["indicator__number"]
 
 
-class DailyRollup(models.Model):
-    """Daily counters per department × township × item × channel, kept up to date
-    incrementally (evaluation.rollups) and rebuildable from the raw tables."""
+class CounterColumns(models.Model):
+    """The fourteen counters of ``evaluation.counters.COUNTERS``, one column each."""
 
-    day = models.DateField()
-    department_id = models.IntegerField()
-    township_id = models.IntegerField(default=0, help_text="0: no township")
-    item_id = models.IntegerField()
-    channel = models.CharField(max_length=16)
     received = models.IntegerField(default=0)
     received_online = models.IntegerField(default=0)
     accepted = models.IntegerField(default=0)
@@ -115,6 +109,20 @@ class DailyRollup(models.Model):
     reminders_answered = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(CounterColumns):
+    """Daily counters per department × township × item × channel, kept up to date
+    incrementally (evaluation.rollups) and rebuildable from the raw tables."""
+
+    day = models.DateField()
+    department_id = models.IntegerField()
+    township_id = models.IntegerField(default=0, help_text="0: no township")
+    item_id = models.IntegerField()
+    channel = models.CharField(max_length=16)
+
+    class Meta:
         verbose_name = _("日汇总")
         verbose_name_plural = _("日汇总")
         constraints = [models.UniqueConstraint(fields=["day", "department_id", "township_id", "item_id", "channel"],
@@ -123,7 +131,7 @@ class DailyRollup(models.Model):
                    models.Index(fields=["day", "township_id"], name="rollup_day_township_idx")]
 
 
-class RollupDelta(models.Model):
+class RollupDelta(CounterColumns):
     """Counter deltas of live changes, appended without touching a shared row.
 
     A transition adds one insert-only row here instead of updating the day's rollup
@@ -136,20 +144,6 @@ class RollupDelta(models.Model):
     township_id = models.IntegerField(default=0)
     item_id = models.IntegerField()
     channel = models.CharField(max_length=16)
-    received = models.IntegerField(default=0)
-    received_online = models.IntegerField(default=0)
-    accepted = models.IntegerField(default=0)
-    accepted_overdue = models.IntegerField(default=0)
-    completed = models.IntegerField(default=0)
-    completed_overdue = models.IntegerField(default=0)
-    completed_instant = models.IntegerField(default=0)
-    completed_reviewed = models.IntegerField(default=0)
-    reviews = models.IntegerField(default=0)
-    bad_reviews = models.IntegerField(default=0)
-    rectify_due = models.IntegerField(default=0)
-    rectified_on_time = models.IntegerField(default=0)
-    reminders = models.IntegerField(default=0)
-    reminders_answered = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("汇总增量")
