@@ -552,6 +552,7 @@ def load(dsn: str, districts: list[District], *, cases_per_district: int, seed: 
                     with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FREEZE)") as copy:
                         for start in range(0, len(lines), 20_000):
                             copy.write("\n".join(lines[start:start + 20_000]) + "\n")
+            timings.setdefault("district_last_ids", []).append(timings["cases"] + counts["cases"])
             for key, name in (("cases", "cases"), ("reviews", "reviews"), ("bad_reviews", "bad"),
                               ("reminders", "reminders"), ("open", "open"), ("completed", "completed")):
                 timings[key] += counts[name]
@@ -624,30 +625,35 @@ def _select(day: str, values: dict[str, str], source: str, case: str = "c") -> s
             f"{case}.item_id AS itm, {case}.channel AS chan, {cols} {source}")
 
 
-def rollup_sql(table: str = ROLLUP_TABLE) -> str:
+def rollup_sql(table: str = ROLLUP_TABLE, ids: tuple[int, int] | None = None) -> str:
     """The daily rollups of every counter, straight from the raw tables (the definitions of
-    zhengwu.evaluation.counters / raw.SOURCES, written once as SQL)."""
+    zhengwu.evaluation.counters / raw.SOURCES, written once as SQL); ``ids``: only the cases with
+    ids in that range (and their reviews, handlings and reminders)."""
     local = "({} AT TIME ZONE 'Asia/Shanghai')::date"
+    lo, hi = ids if ids else (None, None)
+    cases = f" AND c.id BETWEEN {lo} AND {hi}" if ids else ""
+    reviews = f" AND r.case_id BETWEEN {lo} AND {hi}" if ids else ""
+    reminders = f" AND m.object_id::bigint BETWEEN {lo} AND {hi}" if ids else ""
     parts = [
         _select(local.format("c.received_at"), {"received": "1", "received_online": "(c.channel IN ('pc', 'mobile'))::int"},
-                "FROM cases_case c"),
+                f"FROM cases_case c WHERE TRUE{cases}"),
         _select("c.accepted_on", {"accepted": "1", "accepted_overdue": "c.acceptance_overdue::int"},
-                "FROM cases_case c WHERE c.accepted_on IS NOT NULL"),
+                f"FROM cases_case c WHERE c.accepted_on IS NOT NULL{cases}"),
         _select(local.format("c.completed_at"), {
             "completed": "1", "completed_overdue": "(c.outcome = 'overdue')::int",
             "completed_instant": "(c.outcome = 'instant')::int",
             "completed_reviewed": "(EXISTS (SELECT 1 FROM reviews_review r WHERE r.case_id = c.id "
                                   "AND NOT r.excluded))::int"},
-            "FROM cases_case c WHERE c.status = 'completed' AND c.completed_at IS NOT NULL"),
+            f"FROM cases_case c WHERE c.status = 'completed' AND c.completed_at IS NOT NULL{cases}"),
         _select(local.format("r.created_at"), {"reviews": "1", "bad_reviews": "(r.level <= 2)::int"},
-                "FROM reviews_review r JOIN cases_case c ON c.id = r.case_id WHERE NOT r.excluded"),
+                f"FROM reviews_review r JOIN cases_case c ON c.id = r.case_id WHERE NOT r.excluded{reviews}"),
         _select(local.format("h.rectify_deadline"), {"rectify_due": "1",
                                                      "rectified_on_time": "(h.rectified_on_time IS TRUE)::int"},
                 "FROM reviews_badreviewhandling h JOIN reviews_review r ON r.id = h.review_id "
-                "JOIN cases_case c ON c.id = r.case_id WHERE NOT r.excluded"),
+                f"JOIN cases_case c ON c.id = r.case_id WHERE NOT r.excluded{reviews}"),
         _select(local.format("m.created_at"), {"reminders": "1", "reminders_answered": "m.answered_in_time::int"},
                 "FROM core_reminder m JOIN cases_case c ON c.id = m.object_id::bigint "
-                "WHERE m.kind = 'case_deadline' AND m.object_type = 'cases.case'"),
+                f"WHERE m.kind = 'case_deadline' AND m.object_type = 'cases.case'{reminders}"),
     ]
     sums = ", ".join(f"sum({name})" for name in COUNTERS)
     return (f"INSERT INTO {table} (day, department_id, township_id, item_id, channel, {', '.join(COUNTERS)}) "
@@ -655,23 +661,40 @@ def rollup_sql(table: str = ROLLUP_TABLE) -> str:
             + " UNION ALL ".join(parts) + ") u GROUP BY day, dept, town, itm, chan")
 
 
-def build_rollups(dsn: str, *, table: str = ROLLUP_TABLE) -> float:
-    """TRUNCATE the rollups and fill them with one INSERT … SELECT … GROUP BY; the rollup table's own
-    indexes are dropped first and rebuilt after. Returns seconds."""
+def build_rollups(dsn: str, *, table: str = ROLLUP_TABLE, chunks: list[tuple[int, int]] | None = None,
+                  log: Callable[[str], None] | None = None) -> float:
+    """TRUNCATE the rollups (and the unfolded live deltas) and fill them with ``INSERT … SELECT … GROUP BY``,
+    one statement per chunk of case ids. Chunks must not split a department's cases (here: whole districts),
+    so their keys are disjoint; re-adding the unique key ``rollup_key`` afterwards proves it. The rollup
+    table's indexes are dropped first and rebuilt after. Returns seconds."""
     import psycopg
 
     started = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as conn:
         with conn.cursor() as cur:
             indexes = secondary_indexes(cur, (table,))
-        with conn.transaction():
-            conn.execute("SET LOCAL work_mem = '1GB'")
-            conn.execute("SET LOCAL synchronous_commit = off")
-            conn.execute(f"TRUNCATE {table}")
-            for _, _, drop, _ in indexes:
-                conn.execute(drop)
-            conn.execute(rollup_sql(table))
+        conn.execute(f"TRUNCATE {table}")
+        conn.execute("TRUNCATE evaluation_rollupdelta")
+        for _, _, drop, _ in indexes:
+            conn.execute(drop)
+        conn.execute("SET work_mem = '1GB'")
+        conn.execute("SET synchronous_commit = off")
+        for n, ids in enumerate(chunks or [None], start=1):
+            conn.execute(rollup_sql(table, ids))
+            if log and chunks:
+                log(f"  rollups: chunk {n}/{len(chunks)} (cases {ids[0]:,}–{ids[1]:,}) "
+                    f"after {time.perf_counter() - started:.0f}s")
     rebuild_indexes(dsn, [create for _, _, _, create in indexes])
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f"VACUUM ANALYZE {table}")
     return time.perf_counter() - started
+
+
+def district_chunks(last_ids: list[int], cases_per_chunk: int = 5_000_000) -> list[tuple[int, int]]:
+    """Case id ranges of whole districts, about ``cases_per_chunk`` cases each."""
+    chunks, lo = [], 1
+    for hi in last_ids:
+        if hi - lo + 1 >= cases_per_chunk or hi == last_ids[-1]:
+            chunks.append((lo, hi))
+            lo = hi + 1
+    return chunks
