@@ -406,6 +406,15 @@ def rows_equal(dsn: str, a: str, b: str) -> tuple[int, int, int]:
 
 # --- main ------------------------------------------------------------------------------------------------
 
+def save(res: dict[str, Any], args: argparse.Namespace) -> None:
+    """The figures so far, as JSON (a run stopped halfway still leaves what it measured)."""
+    import duckdb
+
+    res["duckdb"] = duckdb.__version__
+    Path(args.results).write_text(json.dumps({"res": res, "args": vars(args), "pg": postgres_version(ADMIN_DSN)},
+                                             indent=1, default=str))
+
+
 def run(args: argparse.Namespace, dsn: str, folder: Path) -> dict[str, Any]:
     import django
 
@@ -435,7 +444,9 @@ def run(args: argparse.Namespace, dsn: str, folder: Path) -> dict[str, Any]:
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE evaluation_dailyrollup")
     res["sizes_d"] = pg_sizes(dsn)
+    save(res, args)
     res["district"] = measure("district-year", version, dsn, folder, args.runs, args.runs)
+    save(res, args)
     # proof: the one-statement rollups equal rebuild()'s, row for row
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_rebuilt")
@@ -448,6 +459,7 @@ def run(args: argparse.Namespace, dsn: str, folder: Path) -> dict[str, Any]:
         cur.execute("DROP TABLE bench_rebuilt")
     res["import_d"] = import_cost(districts[0], args.import_rows, args.import_pairs, "BENCHD")
     log(f"import cost (district): {res['import_d']}")
+    save(res, args)
     connection.close()
 
     # 2. the province-year
@@ -460,8 +472,10 @@ def run(args: argparse.Namespace, dsn: str, folder: Path) -> dict[str, Any]:
         log(f"SQL rollups in {res['sql_build_p_s']:.0f}s ({res['sql_build_p_chunks']} statements)")
         res["sizes_p"] = pg_sizes(dsn)
         log(f"sizes: {res['sizes_p']}")
+        save(res, args)
         res["province"] = measure("province-year", version, dsn, folder, args.runs, args.province_raw_runs,
                                   week_raw_runs=args.province_raw_runs)
+        save(res, args)
         connection.close()
         res["import_p"] = import_cost(districts[0], args.import_rows, args.import_pairs, "BENCHP")
         log(f"import cost (province): {res['import_p']}")
