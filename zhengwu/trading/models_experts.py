@@ -55,6 +55,9 @@ class Expert(Stateful, Timestamped):
         help_text=_("近亲属任职或其他利害关系的单位:为投标人、招标人或代理机构时回避"))
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="expert_profile",
+                                help_text=_("专家本人的账号(角色:评标专家),用于在评分界面提交本人的评分表"))
 
     class Meta:
         verbose_name = _("评标专家")
