@@ -221,6 +221,12 @@ ZHENGWU = {
 ZHENGWU_BID_MAX_BYTES = env_int("ZHENGWU_BID_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ZHENGWU_BID_MAX_BYTES * 4 // 3 + 1024 * 1024
 
+# The OCDS export (docs/ocds.md): a real publisher registers its ocid prefix ("ocds-" + 6 characters) with the
+# Open Contracting Partnership; blank values fall back to the defaults of zhengwu/trading/ocds.py.
+ZHENGWU_OCDS_PREFIX = env("ZHENGWU_OCDS_PREFIX", "")
+ZHENGWU_OCDS_PUBLISHER = env("ZHENGWU_OCDS_PUBLISHER", "")
+ZHENGWU_OCDS_PAGE_SIZE = env_int("ZHENGWU_OCDS_PAGE_SIZE", 100)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

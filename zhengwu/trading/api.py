@@ -19,6 +19,7 @@ from zhengwu.org.selectors import enterprises_visible_to
 from zhengwu.trading import selectors, services, services_bids, services_deposits
 from zhengwu.trading.api_evaluation import router as evaluation_router
 from zhengwu.trading.api_experts import router as experts_router
+from zhengwu.trading.api_ocds import router as ocds_router
 from zhengwu.trading.models import (
     Bid,
     BidderRegistration,
@@ -77,6 +78,7 @@ from zhengwu.trading.workflow import TENDER_WORKFLOW
 router = Router(tags=["trading"])
 router.add_router("", experts_router)
 router.add_router("", evaluation_router)
+router.add_router("", ocds_router)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 #: the generic transition endpoint runs these; publish, amend and the opening (which decrypts the bids)
 #: have their own endpoints, close is the system's
