@@ -10,7 +10,18 @@ from django.core.exceptions import ValidationError
 
 from zhengwu.core.errors import AppError
 from zhengwu.trading import services
-from zhengwu.trading.models import Project, RuleSet, RuleValue, Section, Tender
+from zhengwu.trading.models import (
+    AwardDecision,
+    AwardFee,
+    Project,
+    RemoteSession,
+    RemoteSessionVenue,
+    RuleSet,
+    RuleValue,
+    Section,
+    ServiceFeeSchedule,
+    Tender,
+)
 
 
 class RuleValueForm(forms.ModelForm):
@@ -124,6 +135,51 @@ class ProjectAdmin(ReadOnlyAdmin):
 
 @admin.register(Tender)
 class TenderAdmin(ReadOnlyAdmin):
-    list_display = ("number", "title", "status", "documents_issued_at", "bid_deadline", "published_at")
-    list_filter = ("status",)
+    list_display = ("number", "title", "status", "award_mode", "decision_method", "documents_issued_at",
+                    "bid_deadline", "published_at")
+    list_filter = ("status", "award_mode", "decision_method")
     search_fields = ("number", "title")
+
+
+# --- part 5: read-only here; decisions, sessions and fee schedules change through their services (audited) ---
+
+@admin.register(AwardDecision)
+class AwardDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("evaluation", "method", "winner", "price", "decided_at", "digest")
+    list_filter = ("method",)
+
+
+class VenueInline(admin.TabularInline):
+    model = RemoteSessionVenue
+    extra = 0
+    fields = ("position", "name", "city", "kind", "ours")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None):  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # noqa: ANN001
+        return False
+
+
+@admin.register(RemoteSession)
+class RemoteSessionAdmin(ReadOnlyAdmin):
+    list_display = ("project_name", "our_role", "host_center", "status", "scheduled_start", "started_at", "closed_at")
+    list_filter = ("our_role", "status")
+    search_fields = ("project_name", "project_number", "host_center")
+    inlines = [VenueInline]
+
+
+@admin.register(ServiceFeeSchedule)
+class ServiceFeeScheduleAdmin(ReadOnlyAdmin):
+    list_display = ("project_type", "effective_from", "switched_off_from", "minimum", "cap", "basis")
+    list_filter = ("project_type",)
+
+
+@admin.register(AwardFee)
+class AwardFeeAdmin(ReadOnlyAdmin):
+    list_display = ("award", "project_type", "assessed_on", "base", "amount", "waived")
+    list_filter = ("project_type", "waived")

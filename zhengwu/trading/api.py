@@ -17,8 +17,10 @@ from zhengwu.core.schemas import ErrorOut
 from zhengwu.org.models import Department
 from zhengwu.org.selectors import enterprises_visible_to
 from zhengwu.trading import selectors, services, services_bids, services_deposits
+from zhengwu.trading.api_award import router as award_router
 from zhengwu.trading.api_evaluation import router as evaluation_router
 from zhengwu.trading.api_experts import router as experts_router
+from zhengwu.trading.api_sessions import router as sessions_router
 from zhengwu.trading.api_ocds import router as ocds_router
 from zhengwu.trading.models import (
     Bid,
@@ -78,6 +80,8 @@ from zhengwu.trading.workflow import TENDER_WORKFLOW
 router = Router(tags=["trading"])
 router.add_router("", experts_router)
 router.add_router("", evaluation_router)
+router.add_router("", award_router)
+router.add_router("", sessions_router)
 router.add_router("", ocds_router)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 #: the generic transition endpoint runs these; publish, amend and the opening (which decrypts the bids)
@@ -241,7 +245,8 @@ def tender_create(request: HttpRequest, data: TenderIn):
         documents_issued_at=data.documents_issued_at, on_sale_from=data.on_sale_from, on_sale_to=data.on_sale_to,
         bid_deadline=data.bid_deadline, opening_at=data.opening_at, bid_validity_days=data.bid_validity_days,
         deposits={s.section_id: s.deposit_required for s in data.sections} if data.sections is not None else None,
-        previous=previous, sealing_mode=data.sealing_mode)
+        previous=previous, sealing_mode=data.sealing_mode, award_mode=data.award_mode,
+        decision_method=data.decision_method)
     return Status(201, tender_out(tender, request.user))
 
 

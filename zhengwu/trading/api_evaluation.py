@@ -1,7 +1,8 @@
 """Evaluation, candidates' publicity and award: ``/api/v1/trading/evaluations…``, ``…/awards…``.
 
 Parse, call one service or selector, render. Trading staff evaluate, publish and award; supervisors and the
-center read; an enterprise user sees no evaluation (404) until the public notice (a later part).
+center read; an enterprise user sees no evaluation (404) until the public notice (a later part). A tender
+whose documents fix 评定分离 is awarded through ``api_award`` (``…/award-decision``), not ``…/award``.
 """
 
 from datetime import date
@@ -51,17 +52,20 @@ def bid_out(b: EvaluatedBid) -> EvaluatedBidOut:
     return EvaluatedBidOut(id=b.pk, bid_id=b.bid_id, bidder_name=b.bidder_name, price=_s(b.price), valid=b.valid,
                            rejection_code=b.rejection_code, rejection_reason=b.rejection_reason,
                            technical=_s(b.technical), business=_s(b.business), price_score=_s(b.price_score),
-                           total=_s(b.total), rank=b.rank)
+                           total=_s(b.total), rank=b.rank, recommended=b.recommended)
 
 
 def evaluation_out(e: Evaluation) -> EvaluationOut:
     bids = sorted(e.bids.all(), key=lambda b: (b.rank is None, b.rank or 0, b.pk))
     publicity = CandidatePublicity.objects.filter(evaluation=e).first()
+    tender = e.tender_section.tender
     return EvaluationOut(
         id=e.pk, tender_id=e.tender_section.tender_id, section_id=e.tender_section.section_id, method=e.method,
         status=e.status, params=e.params, control_price=_s(e.control_price), base_price=_s(e.base_price),
+        award_mode=tender.award_mode, decision_method=tender.decision_method,
         bids=[bid_out(b) for b in bids],
-        candidates=[bid_out(b) for b in bids if b.rank is not None and b.rank <= services_evaluation.MAX_CANDIDATES],
+        # ranked: 1..3 in rank order; 评定分离: the recommended bids, unranked, in opening order
+        candidates=[bid_out(b) for b in services_evaluation.candidates(e)],
         reported_at=e.reported_at, report_digest=e.report_digest,
         publicity_id=publicity.pk if publicity else None, publicity_status=publicity.status if publicity else None)
 

@@ -229,3 +229,62 @@ class PublicityStatus(models.TextChoices):
     DRAFT = "draft", _("待公示")
     PUBLISHED = "published", _("公示中")
     CLOSED = "closed", _("公示结束")
+
+
+# --- separated award, remote evaluation, service fee (part 5) ------------------------------------------
+
+class AwardMode(models.TextChoices):
+    """How the tender documents say the winner is decided (定标方式)."""
+
+    RANKED = "ranked", _("按排序定标(评定合一)")
+    SEPARATED = "separated", _("评定分离")
+
+
+class DecisionMethod(models.TextChoices):
+    """The tendering party's method of deciding among unranked candidates (评定分离的定标方法)."""
+
+    VOTE = "vote", _("票决")
+    LOTTERY = "lottery", _("抽签")
+    VOTE_LOTTERY = "vote_lottery", _("票决抽签")
+    DELIBERATION = "deliberation", _("集体议事")
+    PRICE_COMPETITION = "price_competition", _("价格竞争")
+
+
+class VenueKind(models.TextChoices):
+    """Main venue (主场) or sub-venue (副场) of a remote cross-region evaluation; also our center's role in it."""
+
+    MAIN = "main", _("主场")
+    SUB = "sub", _("副场")
+
+
+class RemoteSessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("已排期")
+    IN_PROGRESS = "in_progress", _("评标中")
+    CLOSED = "closed", _("已结束")
+    CANCELLED = "cancelled", _("已取消")
+
+
+REMOTE_SESSION_STATUS_TONES = {
+    RemoteSessionStatus.SCHEDULED: Tone.BLUE,
+    RemoteSessionStatus.IN_PROGRESS: Tone.YELLOW,
+    RemoteSessionStatus.CLOSED: Tone.GREEN,
+    RemoteSessionStatus.CANCELLED: Tone.GREY,
+}
+
+
+class SessionMemberRole(models.TextChoices):
+    EXPERT = "expert", _("评标专家")
+    REPRESENTATIVE = "representative", _("招标人代表")
+
+
+class SessionEventKind(models.TextChoices):
+    """What happened in a remote evaluation session, at which venue (全程留痕)."""
+
+    CHECK_IN = "check_in", _("专家签到")
+    VIDEO_UP = "video_up", _("视频连线接通")
+    VIDEO_DOWN = "video_down", _("视频连线中断")
+    BIDS_OPENED = "bids_opened", _("调阅投标文件")
+    SCORING_STARTED = "scoring_started", _("开始评审")
+    SCORING_FINISHED = "scoring_finished", _("评审结束")
+    REPORT_SIGNED = "report_signed", _("评标报告签署")
+    NOTE = "note", _("情况记录")

@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core.models_base import Stateful, Timestamped
 from zhengwu.trading.choices import (
     STATE_FUNDING,
+    AwardMode,
     BidStatus,
     ChangeKind,
     ContractKind,
     Counting,
+    DecisionMethod,
     DepositForm,
     FundingSource,
     ObjectionStatus,
@@ -187,6 +189,10 @@ class Tender(Stateful, Timestamped):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     sealing_mode = models.CharField(_("投标文件密钥保管方式"), max_length=16, choices=SealingMode.choices,
                                     default=SealingMode.BIDDER)
+    # the award mode the tender documents fix (part 5): ranked, or 评定分离 with the decision method
+    award_mode = models.CharField(_("定标方式"), max_length=16, choices=AwardMode.choices, default=AwardMode.RANKED)
+    decision_method = models.CharField(_("评定分离定标方法"), max_length=24, choices=DecisionMethod.choices,
+                                       blank=True, help_text=_("评定分离时必填;按排序定标时留空"))
     sections = models.ManyToManyField(Section, verbose_name=_("标段"), through="TenderSection",
                                       related_name="tenders")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
@@ -204,6 +210,10 @@ class Tender(Stateful, Timestamped):
                                    name="tender_deadline_after_documents"),
             models.CheckConstraint(condition=models.Q(opening_at__gte=models.F("bid_deadline")),
                                    name="tender_opening_not_before_deadline"),
+            models.CheckConstraint(
+                condition=models.Q(award_mode="ranked", decision_method="")
+                | (models.Q(award_mode="separated") & ~models.Q(decision_method="")),
+                name="tender_decision_method_iff_separated"),
         ]
         indexes = [models.Index(fields=["status", "bid_deadline"], name="tender_status_deadline_idx")]
 
@@ -576,4 +586,16 @@ from zhengwu.trading.models_evaluation import (  # noqa: E402,F401  (registered 
     EvaluatedBid,
     Evaluation,
     ScoreSheet,
+)
+
+
+# --- separated award, remote evaluation, service fee (part 5) ------------------------------------------
+
+from zhengwu.trading.models_award import AwardDecision  # noqa: E402,F401  (registered with the app here)
+from zhengwu.trading.models_fees import AwardFee, ServiceFeeSchedule  # noqa: E402,F401
+from zhengwu.trading.models_sessions import (  # noqa: E402,F401
+    RemoteSession,
+    RemoteSessionEvent,
+    RemoteSessionMember,
+    RemoteSessionVenue,
 )

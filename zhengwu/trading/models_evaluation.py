@@ -4,7 +4,9 @@ One ``Evaluation`` per section of a tender (``TenderSection``): the method and t
 data, one ``EvaluatedBid`` per line of the opening record (valid, or rejected with its reason), one
 signed ``ScoreSheet`` per committee member × valid bid, and the report (ranked candidates, digest).
 Then the ``CandidatePublicity`` (a workflow row), objections to the candidates, and the ``Award``
-with its notice and contract.
+with its notice and contract. In 评定分离 (part 5) the report recommends unranked candidates
+(``EvaluatedBid.recommended``, ``rank`` empty) and the award comes from an ``AwardDecision``
+(``models_award``), so ``Award.winner_rank`` is empty.
 """
 
 from __future__ import annotations
@@ -69,7 +71,9 @@ class EvaluatedBid(models.Model):
     business = _score(_("商务分(平均)"), null=True, blank=True)
     price_score = _score(_("价格分"), null=True, blank=True)
     total = _score(_("综合得分"), null=True, blank=True)
-    rank = models.PositiveSmallIntegerField(_("排名"), null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("排名"), null=True, blank=True,
+                                            help_text=_("评定分离时不排序,为空"))
+    recommended = models.BooleanField(_("推荐为中标候选人"), default=False)
 
     class Meta:
         verbose_name = _("评审的投标")
@@ -148,9 +152,10 @@ class Award(models.Model):
     evaluation = models.OneToOneField(Evaluation, verbose_name=_("评标"), on_delete=models.PROTECT,
                                       related_name="award")
     winner = models.ForeignKey(EvaluatedBid, verbose_name=_("中标人"), on_delete=models.PROTECT, related_name="+")
-    winner_rank = models.PositiveSmallIntegerField(_("中标候选人排名"))
+    winner_rank = models.PositiveSmallIntegerField(_("中标候选人排名"), null=True, blank=True,
+                                                   help_text=_("评定分离的候选人不排序,为空"))
     reason = models.TextField(_("未确定排名第一的理由"), blank=True)
-    price = _money(_("中标价(元)"))
+    price = _money(_("中标价(元)"), help_text=_("价格竞争定标时为最终报价"))
     notice_issued_at = models.DateTimeField(_("中标通知书发出时间"))
     contract_due_on = models.DateField(_("合同订立期限"), db_index=True)
     contract_signed_on = models.DateField(_("合同签订日期"), null=True, blank=True)

@@ -84,6 +84,15 @@ _DEFS = [
     RuleDef("provincial_share_min", RuleKind.RATIO, "1", "限额以上项目从省专家库抽取专家的最低比例",
             "招标投标法实施条例第46条;省综合评标专家库管理办法", "expert draw (part 3)",
             minimum=Fraction(0), maximum=Fraction(1)),
+    RuleDef("separated_candidates_max", RuleKind.COUNT, "3", "评定分离:评标委员会推荐的不排序中标候选人最多人数",
+            "本中心规则:评定分离改革试点(评标委员会推荐不超过3名合格的中标候选人,不排序)", "separated award (part 5)",
+            minimum=Fraction(1), maximum=Fraction(10)),
+    RuleDef("decision_group_min", RuleKind.COUNT, "5", "评定分离:招标人定标委员会最少人数(单数)",
+            "本中心规则:评定分离改革试点(招标人组建定标委员会,5人以上单数)", "separated award (part 5)",
+            minimum=Fraction(1), odd=True),
+    RuleDef("vote_lottery_finalists", RuleKind.COUNT, "2", "票决抽签:票决后进入抽签的候选人数",
+            "本中心规则:评定分离改革试点(票决抽签)", "separated award (part 5)",
+            minimum=Fraction(2), maximum=Fraction(10)),
 ]
 
 CATALOG: dict[str, RuleDef] = {d.code: d for d in _DEFS}

@@ -139,6 +139,9 @@ class TenderIn(Schema):
     sections: list[TenderSectionIn] | None = Field(None, description="default: every free section, no deposit")
     previous_id: int | None = Field(None, description="the failed tender this one re-runs")
     sealing_mode: str = Field("bidder", description="bidder (the bidder's passphrase) or custodians (k-of-n)")
+    award_mode: str = Field("ranked", description="ranked, or separated (评定分离; construction only)")
+    decision_method: str = Field("", description="separated only: vote, lottery, vote_lottery, deliberation, "
+                                 "price_competition")
 
 
 class TenderPatch(Schema):
@@ -151,6 +154,8 @@ class TenderPatch(Schema):
     opening_at: datetime | None = None
     bid_validity_days: int | None = Field(None, ge=1, le=365)
     sections: list[TenderSectionIn] | None = None
+    award_mode: str | None = None
+    decision_method: str | None = None
 
 
 class TenderSectionOut(Schema):
@@ -182,6 +187,8 @@ class TenderOut(Schema):
     bid_validity_days: int
     published_at: datetime | None
     sealing_mode: str
+    award_mode: str
+    decision_method: str
     sections: list[TenderSectionOut] = []
     actions: list[str] = []
 

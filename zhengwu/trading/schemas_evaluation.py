@@ -31,6 +31,7 @@ class EvaluatedBidOut(Schema):
     price_score: str | None
     total: str | None
     rank: int | None
+    recommended: bool = False
 
 
 class EvaluationOut(Schema):
@@ -42,6 +43,8 @@ class EvaluationOut(Schema):
     params: dict[str, Any]
     control_price: str | None
     base_price: str | None
+    award_mode: str = "ranked"
+    decision_method: str = ""
     bids: list[EvaluatedBidOut]
     candidates: list[EvaluatedBidOut]
     reported_at: datetime | None
@@ -120,7 +123,7 @@ class AwardOut(Schema):
     evaluation_id: int
     bid_id: int
     bidder_name: str
-    winner_rank: int
+    winner_rank: int | None
     price: str
     reason: str
     notice_issued_at: datetime

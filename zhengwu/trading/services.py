@@ -28,9 +28,11 @@ from zhengwu.trading.choices import (
     LIVE_TENDER_STATUSES,
     OPEN_FOR_BIDS,
     PROJECT_NUMBER_PREFIX,
+    AwardMode,
     ChangeKind,
     ContractKind,
     Counting,
+    DecisionMethod,
     FundingSource,
     ObjectionStatus,
     Procedure,
@@ -438,16 +440,38 @@ def _offers(project: Project, deposits: dict[int, Any] | None, *, rules: dict[st
     return offers
 
 
+def award_mode_clean(project: Project, award_mode: Any, decision_method: Any) -> tuple[str, str]:
+    """The award mode the documents fix: ``ranked`` with no decision method, or ``separated`` (评定分离) with
+    one of the five methods. 评定分离 is a reform of construction tendering (the province's pilot); government
+    procurement awards in the order of the report (政府采购法实施条例 §43), so it is construction only."""
+    award_mode = _choice(award_mode or AwardMode.RANKED, AwardMode, "award_mode")
+    decision_method = str(decision_method or "").strip()
+    if award_mode == AwardMode.RANKED:
+        if decision_method:
+            raise InvalidInput("按排序定标时不设定标方法;定标方法只用于评定分离。", field="decision_method",
+                               code="not_for_ranked")
+        return award_mode, ""
+    if project.project_type != ProjectType.CONSTRUCTION:
+        raise InvalidInput("评定分离只适用于工程建设项目招标。", field="award_mode", code="separated_construction_only")
+    if not decision_method:
+        raise InvalidInput("评定分离须在招标文件中规定定标方法(票决、抽签、票决抽签、集体议事或价格竞争)。",
+                           field="decision_method", code="required")
+    return award_mode, _choice(decision_method, DecisionMethod, "decision_method")
+
+
 def tender_create(*, actor: Any, project: Project, title: str, documents_issued_at: dt.datetime,
                   on_sale_from: dt.date, on_sale_to: dt.date, bid_deadline: dt.datetime,
                   opening_at: dt.datetime | None = None, bid_validity_days: int = 90, announcement: str = "",
                   deposits: dict[int, Any] | None = None, previous: Tender | None = None,
-                  sealing_mode: str = SealingMode.BIDDER) -> Tender:
+                  sealing_mode: str = SealingMode.BIDDER, award_mode: str = AwardMode.RANKED,
+                  decision_method: str = "") -> Tender:
     """A draft tender for some sections of a project (``deposits``: section id → required deposit;
     by default every section not in a live tender, without a deposit). A re-run names the failed tender.
-    ``sealing_mode``: bids' keys held by each bidder's passphrase, or split among opening custodians."""
+    ``sealing_mode``: bids' keys held by each bidder's passphrase, or split among opening custodians.
+    ``award_mode``: ranked (default) or separated (评定分离) with its ``decision_method``."""
     require(actor, "trading.manage_tenders")
     sealing_mode = _choice(sealing_mode, SealingMode, "sealing_mode")
+    award_mode, decision_method = award_mode_clean(project, award_mode, decision_method)
     title = _text(title, field="title", label="招标公告标题", max_length=200)
     documents_issued_at, bid_deadline = aware(documents_issued_at), aware(bid_deadline)
     opening_at = aware(opening_at) or bid_deadline
@@ -462,11 +486,13 @@ def tender_create(*, actor: Any, project: Project, title: str, documents_issued_
         tender = create_with_status(
             Tender, actor=actor, initial=TenderStatus.DRAFT, audit_action="tender.create",
             audit_payload={"project": project.number, "run": run, "previous": previous.pk if previous else None,
-                           "sections": {s.number: str(d) for s, d in offers}},
+                           "sections": {s.number: str(d) for s, d in offers}, "award_mode": award_mode,
+                           "decision_method": decision_method},
             project=project, run_number=run, previous=previous, number=f"{project.number}-{run:02d}", title=title,
             announcement=str(announcement or "").strip(), documents_issued_at=documents_issued_at,
             on_sale_from=on_sale_from, on_sale_to=on_sale_to, bid_deadline=bid_deadline, opening_at=opening_at,
             bid_validity_days=bid_validity_days, created_by=_user(actor), sealing_mode=sealing_mode,
+            award_mode=award_mode, decision_method=decision_method,
         )
         TenderSection.objects.bulk_create([TenderSection(tender=tender, section=s, deposit_required=d)
                                            for s, d in offers])
@@ -475,15 +501,19 @@ def tender_create(*, actor: Any, project: Project, title: str, documents_issued_
 
 TENDER_FIELDS = ("title", "announcement", "documents_issued_at", "on_sale_from", "on_sale_to", "bid_deadline",
                  "opening_at", "bid_validity_days")
+#: the award mode of the documents (part 5), editable with the rest of a draft
+AWARD_FIELDS = ("award_mode", "decision_method")
 
 
 def tender_update(*, actor: Any, tender: Tender, deposits: dict[int, Any] | None = None, **changes: Any) -> Tender:
-    """Edit a draft (after publication the documents change only by an amendment)."""
+    """Edit a draft (after publication the documents change only by an amendment). Switching the award mode
+    to ``ranked`` clears the decision method unless one is given (which is then refused)."""
     require(actor, "trading.manage_tenders")
-    unknown = set(changes) - set(TENDER_FIELDS)
+    unknown = set(changes) - set(TENDER_FIELDS) - set(AWARD_FIELDS)
     if unknown:
         raise InvalidInput(f"不能修改字段:{', '.join(sorted(unknown))}。", field=sorted(unknown)[0], code="readonly")
-    if tender.status != TenderStatus.DRAFT:
+    # the stored status, not the caller's copy (which may predate the publication)
+    if Tender.objects.filter(pk=tender.pk).values_list("status", flat=True).first() != TenderStatus.DRAFT:
         raise Conflict("招标已发布,只能通过澄清或修改变更招标文件。", code="not_draft")
     for f in ("documents_issued_at", "bid_deadline", "opening_at"):
         if f in changes:
@@ -491,9 +521,15 @@ def tender_update(*, actor: Any, tender: Tender, deposits: dict[int, Any] | None
     data = {f: getattr(tender, f) for f in TENDER_FIELDS}
     if "bid_deadline" in changes and "opening_at" not in changes and tender.opening_at == tender.bid_deadline:
         changes["opening_at"] = changes["bid_deadline"]
+    award = {f: changes.pop(f) for f in AWARD_FIELDS if f in changes}
+    if award.get("award_mode") == AwardMode.RANKED and "decision_method" not in award:
+        award["decision_method"] = ""
+    mode = award_mode_clean(tender.project, award.get("award_mode", tender.award_mode),
+                            award.get("decision_method", tender.decision_method))
     data.update(changes)
     data["title"] = _text(data["title"], field="title", label="招标公告标题", max_length=200)
     checks.check_schedule(**{f: data[f] for f in TENDER_FIELDS if f not in ("title", "announcement")})
+    data["award_mode"], data["decision_method"] = mode
     with transaction.atomic():
         offers = _offers(tender.project, deposits, rules=_rules(tender.project), tender=tender) \
             if deposits is not None else None

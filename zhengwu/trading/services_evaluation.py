@@ -32,6 +32,7 @@ from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.trading import checks
 from zhengwu.trading.choices import (
+    AwardMode,
     BidStatus,
     DepositForm,
     EvaluationMethod,
@@ -57,6 +58,7 @@ from zhengwu.trading.models import (
 from zhengwu.trading.rules import add_days
 from zhengwu.trading.selectors import rules_for
 from zhengwu.trading.services_deposits import tender_section_contract_signed
+from zhengwu.trading.services_fees import award_fee_assess, fee_summary
 from zhengwu.trading.workflow import PUBLICITY_WORKFLOW
 
 MAX_CANDIDATES = 3
@@ -324,24 +326,36 @@ def evaluation_report(*, actor: Any, evaluation: Evaluation, now: dt.datetime | 
                 raise Conflict(f"尚有 {len(missing)} 份评分表未提交。", code="sheets_missing",
                                details={"missing": missing})
         ranked = _rank(evaluation, valid)
+        tender = evaluation.tender_section.tender
+        separated = tender.award_mode == AwardMode.SEPARATED
+        limit = _rules_of(evaluation)["separated_candidates_max"] if separated else None
+        recommended = ranked[:limit.as_int if limit is not None else MAX_CANDIDATES]
         for position, b in enumerate(ranked, start=1):
-            b.rank = position
-            b.save(update_fields=["technical", "business", "price_score", "total", "rank"])
+            # 评定分离: the same order picks the candidates, but none gets a rank (they are published unranked)
+            b.rank = None if separated else position
+            b.recommended = b in recommended
+            b.save(update_fields=["technical", "business", "price_score", "total", "rank", "recommended"])
         evaluation.report = {
             "evaluation": evaluation.pk, "tender_section": evaluation.tender_section_id, "method": evaluation.method,
             "params": evaluation.params, "control_price": str(evaluation.control_price or ""),
             "base_price": str(evaluation.base_price or ""), "reported_at": _utc(now),
+            "award_mode": tender.award_mode, "decision_method": tender.decision_method,
             "committee": [{"member": m.pk, "expert": m.expert_id} for m in members],
             "bids": [{"bid": b.bid_id, "bidder": b.bidder_name, "price": str(b.price or ""), "valid": b.valid,
                       "rejection_code": b.rejection_code, "rejection_reason": b.rejection_reason,
                       "technical": str(b.technical or ""), "business": str(b.business or ""),
-                      "price_score": str(b.price_score or ""), "total": str(b.total or ""), "rank": b.rank}
+                      "price_score": str(b.price_score or ""), "total": str(b.total or ""), "rank": b.rank,
+                      "recommended": b.recommended}
                      for b in sorted(bids, key=lambda x: (x.rank is None, x.rank or 0, x.pk))],
             "sheets": [{"member": s.member_id, "bid": s.evaluated_bid.bid_id, "digest": s.digest}
                        for s in evaluation.sheets.select_related("evaluated_bid").order_by("member_id", "id")],
-            "candidates": [{"rank": b.rank, "bid": b.bid_id, "bidder": b.bidder_name, "price": str(b.price),
-                            "total": str(b.total or "")} for b in ranked[:MAX_CANDIDATES]],
+            "candidates": ([{"bid": b.bid_id, "bidder": b.bidder_name, "price": str(b.price)}
+                            for b in sorted(recommended, key=lambda x: x.pk)] if separated else
+                           [{"rank": b.rank, "bid": b.bid_id, "bidder": b.bidder_name, "price": str(b.price),
+                             "total": str(b.total or "")} for b in recommended]),
         }
+        if limit is not None:
+            evaluation.report["rules"] = {limit.code: limit.snapshot()}
         evaluation.report_digest = report_digest(evaluation.report)
         evaluation.status, evaluation.reported_at = EvaluationStatus.REPORTED, now
         evaluation.save(update_fields=["report", "report_digest", "status", "reported_at"])
@@ -354,6 +368,9 @@ def evaluation_report(*, actor: Any, evaluation: Evaluation, now: dt.datetime | 
 
 
 def candidates(evaluation: Evaluation) -> list[EvaluatedBid]:
+    """The candidates of the report: ranked 1..3; or, in 评定分离, the recommended bids in opening order."""
+    if evaluation.tender_section.tender.award_mode == AwardMode.SEPARATED:
+        return list(evaluation.bids.filter(recommended=True).order_by("id"))
     return list(evaluation.bids.filter(rank__isnull=False, rank__lte=MAX_CANDIDATES).order_by("rank"))
 
 
@@ -412,23 +429,50 @@ def candidate_objection_answer(*, actor: Any, objection: CandidateObjection, ans
 
 # --- award and contract --------------------------------------------------------------------------------
 
+def award_preconditions(evaluation: Evaluation) -> None:
+    """What any award needs (ranked or separated), checked on the locked evaluation: the publicity closed, no
+    objection unanswered (实施条例 §54), no award yet."""
+    publicity = getattr(evaluation, "publicity", None)
+    if publicity is None or publicity.status != PublicityStatus.CLOSED:
+        raise Conflict("中标候选人公示结束后才能定标。", code="publicity_not_closed")
+    if publicity.objections.filter(answered_at__isnull=True).exists():
+        raise Conflict("尚有未答复的异议,暂停定标(实施条例第54条)。", code="objection_pending")
+    if Award.objects.filter(evaluation=evaluation).exists():
+        raise Conflict("本标段已定标。", code="duplicate")
+
+
+def award_issue(*, actor: Any, evaluation: Evaluation, chosen: EvaluatedBid, price: Decimal, reason: str,
+                now: dt.datetime) -> tuple[Award, dict[str, Any]]:
+    """Write the award and its notice (the contract due ``contract_within_days`` after) and assess its service
+    fee. The caller holds the lock and writes the one audit event; this returns what the event records."""
+    entry = _rules_of(evaluation)["contract_within_days"]
+    due = add_days(checks.local_date(now), entry.as_int, entry)
+    award = Award.objects.create(evaluation=evaluation, winner=chosen, winner_rank=chosen.rank, reason=reason,
+                                 price=price, notice_issued_at=now, contract_due_on=due, decided_by=_user(actor))
+    fee = award_fee_assess(award=award, project_type=evaluation.tender_section.tender.project.project_type)
+    return award, {"notice_issued_at": now, "contract_due_on": due.isoformat(), "fee": fee_summary(fee),
+                   "rules": {entry.code: entry.snapshot()}}
+
+
+def lock_for_award(evaluation: Evaluation) -> Evaluation:
+    return Evaluation.objects.select_for_update().select_related(
+        "tender_section", "tender_section__tender", "tender_section__tender__project").get(pk=evaluation.pk)
+
+
 def award_decide(*, actor: Any, evaluation: Evaluation, evaluated_bid: EvaluatedBid | None = None, reason: str = "",
                  now: dt.datetime | None = None) -> Award:
     """Award a candidate and issue the notice. State-funded projects award the first candidate unless the
-    first is out with a stated reason (实施条例 §55); the contract is due ``contract_within_days`` after."""
+    first is out with a stated reason (实施条例 §55); the contract is due ``contract_within_days`` after.
+    A tender whose documents fix 评定分离 is decided by ``services_award.award_decide_separated`` instead."""
     require(actor, "trading.award")
     now = now or timezone.now()
     reason = (reason or "").strip()
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update().select_related(
-            "tender_section", "tender_section__tender", "tender_section__tender__project").get(pk=evaluation.pk)
-        publicity = getattr(evaluation, "publicity", None)
-        if publicity is None or publicity.status != PublicityStatus.CLOSED:
-            raise Conflict("中标候选人公示结束后才能定标。", code="publicity_not_closed")
-        if publicity.objections.filter(answered_at__isnull=True).exists():
-            raise Conflict("尚有未答复的异议,暂停定标(实施条例第54条)。", code="objection_pending")
-        if Award.objects.filter(evaluation=evaluation).exists():
-            raise Conflict("本标段已定标。", code="duplicate")
+        evaluation = lock_for_award(evaluation)
+        if evaluation.tender_section.tender.award_mode == AwardMode.SEPARATED:
+            raise Conflict("本招标采用评定分离,应由招标人按招标文件规定的定标方法定标。", code="award_mode_separated",
+                           details={"decision_method": evaluation.tender_section.tender.decision_method})
+        award_preconditions(evaluation)
         ranked = candidates(evaluation)
         chosen = evaluated_bid or ranked[0]
         if chosen.pk not in {b.pk for b in ranked}:
@@ -439,16 +483,12 @@ def award_decide(*, actor: Any, evaluation: Evaluation, evaluated_bid: Evaluated
             raise InvalidInput("国有资金占控股或主导地位的项目应确定排名第一的中标候选人为中标人;另选须说明排名在前者"
                                "放弃中标、不能履约或被查实违法等理由(实施条例第55条)。", field="reason",
                                code="rule.award_first", details={"rank": chosen.rank})
-        entry = _rules_of(evaluation)["contract_within_days"]
-        due = add_days(checks.local_date(now), entry.as_int, entry)
-        award = Award.objects.create(evaluation=evaluation, winner=chosen, winner_rank=chosen.rank, reason=reason,
-                                     price=chosen.price, notice_issued_at=now, contract_due_on=due,
-                                     decided_by=_user(actor))
+        award, issued = award_issue(actor=actor, evaluation=evaluation, chosen=chosen, price=chosen.price,
+                                    reason=reason, now=now)
         audit.record(actor=actor, action="award.decide", obj=award, reason=reason,
-                     payload={"evaluation": evaluation.pk, "bid": chosen.bid_id, "rank": chosen.rank,
-                              "price": chosen.price, "state_funded": project.state_funded,
-                              "notice_issued_at": now, "contract_due_on": due.isoformat(),
-                              "rules": {entry.code: entry.snapshot()}})
+                     payload={"mode": AwardMode.RANKED, "evaluation": evaluation.pk, "bid": chosen.bid_id,
+                              "rank": chosen.rank, "price": chosen.price, "state_funded": project.state_funded,
+                              **issued})
     return award
 
 

@@ -23,6 +23,11 @@ Candidates' publicity (part 4)::
 
     draft ──publish (within publicity_within_days of the report)──▶ published
           ──close (after publicity_min_days)──▶ closed
+
+Remote cross-region evaluation session (part 5)::
+
+    scheduled ──start (venues ready, committee seated)──▶ in_progress ──close (report signed)──▶ closed
+        └──cancel (a reason)──▶ cancelled
 """
 
 from __future__ import annotations
@@ -42,9 +47,22 @@ from zhengwu.trading.choices import (
     ExpertStatus,
     ObjectionStatus,
     PublicityStatus,
+    RemoteSessionStatus,
+    SessionEventKind,
+    VenueKind,
 )
 from zhengwu.trading.choices import TenderStatus as S
-from zhengwu.trading.models import Bid, CandidatePublicity, Deposit, Expert, Objection, Tender, TenderChange
+from zhengwu.trading.models import (
+    Bid,
+    CandidatePublicity,
+    Deposit,
+    Expert,
+    ExpertDrawMember,
+    Objection,
+    RemoteSession,
+    Tender,
+    TenderChange,
+)
 from zhengwu.trading.rules import add_days, days_between, violation
 from zhengwu.trading.selectors import (
     bids_visible_to,
@@ -54,6 +72,7 @@ from zhengwu.trading.selectors import (
     rules_for,
     tenders_visible_to,
 )
+from zhengwu.trading.selectors_sessions import sessions_visible_to
 
 
 def _rules(tender: Tender):
@@ -299,5 +318,46 @@ PUBLICITY_WORKFLOW: Workflow[CandidatePublicity] = Workflow(
                    permission="trading.publish_candidates", label=_("公示中标候选人"), guard=guard_publicity_publish),
         Transition("close", source={PublicityStatus.PUBLISHED}, target=PublicityStatus.CLOSED,
                    permission="trading.publish_candidates", label=_("结束公示"), guard=guard_publicity_close),
+    ],
+)
+
+
+# --- remote cross-region evaluation sessions (part 5) ------------------------------------------------
+
+def guard_session_start(session: RemoteSession, ctx: TransitionContext) -> None:
+    """Start with someone seated; as the main venue, with every serving member of the section's committee seated."""
+    seated = session.members.all()
+    if not seated.exists():
+        raise Conflict("尚未安排任何人员到评标场地。", code="nobody_seated")
+    if session.our_role == VenueKind.MAIN:
+        serving = ExpertDrawMember.objects.filter(draw__tender_section_id=session.tender_section_id,
+                                                  replaced_at__isnull=True)
+        missing = [m.expert.name for m in serving.select_related("expert").exclude(
+            pk__in=seated.filter(draw_member__isnull=False).values("draw_member_id")).order_by("position")]
+        if missing:
+            raise Conflict(f"评标委员会成员 {'、'.join(missing)} 尚未安排评标场地。", code="members_not_seated",
+                           details={"missing": missing})
+    ctx.updates["started_at"] = ctx.now
+    ctx.audit["seated"] = seated.count()
+
+
+def guard_session_close(session: RemoteSession, ctx: TransitionContext) -> None:
+    if not session.events.filter(kind=SessionEventKind.REPORT_SIGNED).exists():
+        raise Conflict("评标报告签署后才能结束远程异地评标。", code="report_not_signed")
+    ctx.updates["closed_at"] = ctx.now
+
+
+REMOTE_SESSION_WORKFLOW: Workflow[RemoteSession] = Workflow(
+    model=RemoteSession,
+    visible_to=sessions_visible_to,
+    initial=RemoteSessionStatus.SCHEDULED,
+    transitions=[
+        Transition("start", source={RemoteSessionStatus.SCHEDULED}, target=RemoteSessionStatus.IN_PROGRESS,
+                   permission="trading.evaluate", label=_("开始远程异地评标"), guard=guard_session_start,
+                   style="success"),
+        Transition("close", source={RemoteSessionStatus.IN_PROGRESS}, target=RemoteSessionStatus.CLOSED,
+                   permission="trading.evaluate", label=_("结束远程异地评标"), guard=guard_session_close),
+        Transition("cancel", source={RemoteSessionStatus.SCHEDULED}, target=RemoteSessionStatus.CANCELLED,
+                   permission="trading.evaluate", label=_("取消远程异地评标"), needs_reason=True, style="danger"),
     ],
 )

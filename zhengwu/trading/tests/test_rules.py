@@ -29,6 +29,7 @@ DEFAULTS = {
     "mandatory_limit_works": 4_000_000, "mandatory_limit_goods": 2_000_000, "mandatory_limit_services": 1_000_000,
     "control_price_max_ratio": 1, "custodian_k": 2, "custodian_n": 3,
     "expert_cooldown_days": 30, "expert_min_credit": 60, "provincial_share_min": 1,
+    "separated_candidates_max": 3, "decision_group_min": 5, "vote_lottery_finalists": 2,
 }
 
 
@@ -47,7 +48,7 @@ def test_the_data_migration_wrote_the_domain_defaults_into_the_default_set():
 
 def test_the_migration_and_the_catalog_agree():
     written = {}
-    for name in ("0002_default_rules", "0004_sealing_rules", "0006_expert_rules"):
+    for name in ("0002_default_rules", "0004_sealing_rules", "0006_expert_rules", "0010_part5_defaults"):
         migration = importlib.import_module(f"zhengwu.trading.migrations.{name}")
         written.update({code: value for code, value, _ in migration.DEFAULT_RULES})
     assert written == {c: d.default for c, d in CATALOG.items()}
