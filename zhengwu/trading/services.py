@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhengwu.core import audit
@@ -35,6 +35,7 @@ from zhengwu.trading.choices import (
     DecisionMethod,
     FundingSource,
     ObjectionStatus,
+    OpeningOutcome,
     Procedure,
     ProjectType,
     RuleKind,
@@ -44,6 +45,7 @@ from zhengwu.trading.choices import (
 from zhengwu.trading.models import (
     BidderRegistration,
     Objection,
+    OpeningRecord,
     Project,
     RuleSet,
     RuleValue,
@@ -413,13 +415,25 @@ def section_update(*, actor: Any, section: Section, **changes: Any) -> Section:
 
 # --- tenders -----------------------------------------------------------------------------------------
 
+def _too_few_bids(offer_ref: str = "tender", section_ref: str = "section") -> Exists:
+    """The section was not opened in that tender for want of bids (its opening record says too_few_bids)."""
+    return Exists(OpeningRecord.objects.filter(tender=OuterRef(offer_ref), section=OuterRef(section_ref),
+                                               outcome=OpeningOutcome.TOO_FEW_BIDS))
+
+
+def _holding(offers: QuerySet[TenderSection]) -> QuerySet[TenderSection]:
+    """The offers that still hold their section: a live tender's, except a section of an opened tender that was
+    not opened for want of bids (the tender goes on for its other sections; that section is re-run alone)."""
+    return (offers.filter(tender__status__in=LIVE_TENDER_STATUSES)
+            .exclude(Q(tender__status=TenderStatus.OPENED) & _too_few_bids()))
+
+
 def _offers(project: Project, deposits: dict[int, Any] | None, *, rules: dict[str, RuleEntry],
             tender: Tender | None = None) -> list[tuple[Section, Decimal]]:
     """The sections a tender offers with their required deposits, checked against the project and the cap."""
     sections = {s.pk: s for s in project.sections.all()}
     if deposits is None:
-        busy = set(TenderSection.objects.filter(section__project=project, tender__status__in=LIVE_TENDER_STATUSES)
-                   .values_list("section_id", flat=True))
+        busy = set(_holding(TenderSection.objects.filter(section__project=project)).values_list("section_id", flat=True))
         deposits = {pk: 0 for pk in sections if pk not in busy}
     if not deposits:
         raise InvalidInput("招标至少要包含一个未在其他招标中的标段。", field="sections", code="no_sections")
@@ -432,7 +446,7 @@ def _offers(project: Project, deposits: dict[int, Any] | None, *, rules: dict[st
         checks.check_deposit_cap(rules["deposit_max_ratio"], amount=required, estimate=section.estimate,
                                  field="deposit_required")
         offers.append((section, required))
-    busy = (TenderSection.objects.filter(section__in=[s for s, _ in offers], tender__status__in=LIVE_TENDER_STATUSES)
+    busy = (_holding(TenderSection.objects.filter(section__in=[s for s, _ in offers]))
             .exclude(tender=tender).values_list("section__number", flat=True))
     if busy:
         raise Conflict(f"标段 {', '.join(str(n) for n in sorted(busy))} 已在进行中的招标里。", field="sections",
@@ -477,11 +491,21 @@ def tender_create(*, actor: Any, project: Project, title: str, documents_issued_
     opening_at = aware(opening_at) or bid_deadline
     checks.check_schedule(documents_issued_at=documents_issued_at, on_sale_from=on_sale_from, on_sale_to=on_sale_to,
                           bid_deadline=bid_deadline, opening_at=opening_at, bid_validity_days=bid_validity_days)
-    if previous is not None and (previous.project_id != project.pk or previous.status != TenderStatus.FAILED):
+    if previous is not None and (previous.project_id != project.pk
+                                 or previous.status not in (TenderStatus.FAILED, TenderStatus.OPENED)):
         raise InvalidInput("重新招标只能接续本项目已流标的招标。", field="previous_id", code="previous_not_failed")
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
         offers = _offers(project, deposits, rules=_rules(project))
+        if previous is not None and previous.status == TenderStatus.OPENED:
+            # an opened tender is re-run only for its sections that failed for want of bids
+            failed = set(OpeningRecord.objects.filter(tender=previous, outcome=OpeningOutcome.TOO_FEW_BIDS)
+                         .values_list("section_id", flat=True))
+            others = sorted(str(s.number) for s, _ in offers if s.pk not in failed)
+            if others:
+                raise InvalidInput(f"标段 {', '.join(others)} 在上一次招标中未流标,不能作为重新招标。",
+                                   field="previous_id", code="previous_not_failed",
+                                   details={"sections": others})
         run = (project.tenders.aggregate(n=Max("run_number"))["n"] or 0) + 1
         tender = create_with_status(
             Tender, actor=actor, initial=TenderStatus.DRAFT, audit_action="tender.create",

@@ -46,6 +46,7 @@ from zhengwu.trading.choices import (
     DepositForm,
     ExpertStatus,
     ObjectionStatus,
+    OpeningOutcome,
     PublicityStatus,
     RemoteSessionStatus,
     SessionEventKind,
@@ -59,6 +60,7 @@ from zhengwu.trading.models import (
     Expert,
     ExpertDrawMember,
     Objection,
+    OpeningRecord,
     RemoteSession,
     Tender,
     TenderChange,
@@ -164,12 +166,47 @@ def guard_close(tender: Tender, ctx: TransitionContext) -> None:
                        details={"bid_deadline": tender.bid_deadline.isoformat()})
 
 
-def on_fail(tender: Tender, ctx: TransitionContext) -> None:
-    """A failed tender signs no contract: its deposits fall due deposit_refund_days after the failure."""
+def guard_open(tender: Tender, ctx: TransitionContext) -> None:
+    """Only the opening (``services_bids.tender_open``) opens a tender: after it has written an opening record
+    for every offered section, at least one of them with enough bids. Whoever calls the transition otherwise
+    (a script, a future endpoint) is refused, so the ``min_bids`` rule cannot be skipped."""
+    if ctx.now < tender.opening_at:
+        raise Conflict("开标时间未到,不能开标。", code="sealed_until_opening",
+                       details={"opening_at": tender.opening_at.isoformat()})
+    offered = set(tender.tender_sections.values_list("section_id", flat=True))
+    outcomes = dict(OpeningRecord.objects.filter(tender=tender).values_list("section_id", "outcome"))
+    missing = sorted(offered - set(outcomes))
+    if missing:
+        raise Conflict("开标记录尚未生成,只能通过开标程序开标。", code="opening_record_missing",
+                       details={"sections": missing})
+    if OpeningOutcome.OPENED not in outcomes.values():
+        raise Conflict("各标段投标人均不足,不能开标,应作流标处理。", code="rule.min_bids",
+                       details={"outcomes": {str(k): v for k, v in outcomes.items()}})
+
+
+def _deposits_fall_due(tender: Tender, ctx: TransitionContext, *, sections: set[int] | None = None) -> None:
+    """The transfer deposits of the tender (or of some of its sections) fall due deposit_refund_days from today."""
     entry = _rules(tender)["deposit_refund_days"]
     due = add_days(checks.local_date(ctx.now), entry.as_int, entry)
-    Deposit.objects.filter(registration__tender_section__tender=tender, form=DepositForm.TRANSFER,
-                           refunded_on__isnull=True, refund_due_on__isnull=True).update(refund_due_on=due)
+    deposits = Deposit.objects.filter(registration__tender_section__tender=tender, form=DepositForm.TRANSFER,
+                                      refunded_on__isnull=True, refund_due_on__isnull=True)
+    if sections is not None:
+        deposits = deposits.filter(registration__tender_section__section_id__in=sections)
+    deposits.update(refund_due_on=due)
+
+
+def on_fail(tender: Tender, ctx: TransitionContext) -> None:
+    """A failed tender signs no contract: its deposits fall due deposit_refund_days after the failure."""
+    _deposits_fall_due(tender, ctx)
+
+
+def on_open(tender: Tender, ctx: TransitionContext) -> None:
+    """A section not opened for want of bids signs no contract in this tender (it is re-run alone): its
+    deposits fall due as a failed tender's do; the opened sections' wait for their contract."""
+    failed = set(OpeningRecord.objects.filter(tender=tender, outcome=OpeningOutcome.TOO_FEW_BIDS)
+                 .values_list("section_id", flat=True))
+    if failed:
+        _deposits_fall_due(tender, ctx, sections=failed)
 
 
 TENDER_WORKFLOW: Workflow[Tender] = Workflow(
@@ -183,7 +220,8 @@ TENDER_WORKFLOW: Workflow[Tender] = Workflow(
                    label=_("修改招标文件"), guard=guard_amend, on_enter=(on_amend,), style="warning"),
         Transition("close", source={S.PUBLISHED, S.AMENDED}, target=S.CLOSED, permission="trading.close_tender",
                    label=_("截标"), guard=guard_close, system=True),
-        Transition("open", source={S.CLOSED}, target=S.OPENED, permission="trading.open_tender", label=_("开标")),
+        Transition("open", source={S.CLOSED}, target=S.OPENED, permission="trading.open_tender", label=_("开标"),
+                   guard=guard_open, on_enter=(on_open,)),
         Transition("fail", source={S.CLOSED, S.OPENED}, target=S.FAILED, permission="trading.fail_tender",
                    label=_("流标"), on_enter=(on_fail,), needs_reason=True, style="danger"),
     ],
