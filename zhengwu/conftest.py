@@ -36,14 +36,21 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
+def _without_browser(message: str) -> None:
+    """Skip a browser test when the browser is missing; fail it when ZHENGWU_REQUIRE_BROWSER=1 (CI)."""
+    if os.environ.get("ZHENGWU_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{message}; ZHENGWU_REQUIRE_BROWSER=1 requires it")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+        _without_browser(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test extra installs it
-        pytest.skip("browser tests need playwright (pip install -e '.[test]')")
+        _without_browser("browser tests need playwright (pip install -e '.[test]')")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:

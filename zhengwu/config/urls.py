@@ -10,5 +10,6 @@ urlpatterns = [
     path("cases/", include("zhengwu.cases.urls")),
     path("reviews/", include("zhengwu.reviews.urls")),
     path("evaluation/", include("zhengwu.evaluation.urls")),
+    path("trading/", include("zhengwu.trading.urls")),
     path("", include("zhengwu.core.urls")),
 ]

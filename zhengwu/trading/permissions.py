@@ -33,3 +33,11 @@ grant(Role.SUPERVISOR, "trading.view_experts")
 EVALUATION_RUN = ("trading.evaluate", "trading.publish_candidates", "trading.answer_candidate_objection",
                   "trading.award")
 grant(Role.TRADING_STAFF, *EVALUATION_RUN)
+
+# the web screens: the staff workspace is read by staff, supervisors and the center (who act only where they
+# hold the action's own permission); an expert scores, through its own account (Expert.user), the bids of the
+# committees it serves on, and nothing else (services_experts.require_scorer)
+grant(Role.TRADING_STAFF, "trading.view_workspace")
+grant(Role.SUPERVISOR, "trading.view_workspace")
+grant(Role.CENTER_ADMIN, "trading.view_workspace")
+grant(Role.EXPERT, "trading.score_bids")

@@ -6,12 +6,12 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
 from zhengwu.org.roles import ScopeKind
-from zhengwu.trading.choices import DepositForm, ExpertSource, TenderStatus
+from zhengwu.trading.choices import LIVE_TENDER_STATUSES, DepositForm, ExpertSource, TenderStatus
 from zhengwu.trading.models import (
     Award,
     Bid,
@@ -32,6 +32,7 @@ from zhengwu.trading.models import (
     Specialty,
     Tender,
     TenderChange,
+    TenderSection,
 )
 from zhengwu.trading.rules import CATALOG, RuleEntry, parse_value
 
@@ -380,3 +381,44 @@ def candidate_objections_overdue(*, user: Any, today: dt.date | None = None) -> 
     today = today or timezone.localdate()
     return CandidateObjection.objects.filter(publicity__in=publicities_visible_to(user), answered_at__isnull=True,
                                              answer_due_on__lt=today).order_by("answer_due_on", "id")
+
+
+# --- the web screens: the live bid count, the expert's own committees ---------------------------------
+
+def sealed_bid_counts(*, user: Any, tender_id: int) -> dict[int, int]:
+    """Section id → number of sealed bids of a tender, without any name (staff watch it before the opening)."""
+    rows = (bids_visible_to(user).filter(registration__tender_section__tender_id=tender_id, status="sealed")
+            .values_list("registration__tender_section__section_id").annotate(n=Count("pk")).order_by())
+    return dict(rows)
+
+
+def _serving(user: Any) -> QuerySet[ExpertDrawMember]:
+    """The committee seats the user holds as an expert (a member not replaced), through ``Expert.user``."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.has_perm("trading.score_bids")):
+        return ExpertDrawMember.objects.none()
+    return ExpertDrawMember.objects.filter(expert__user=user, replaced_at__isnull=True)
+
+
+def evaluations_for_expert(user: Any) -> QuerySet[Evaluation]:
+    """The evaluations of the committees the user serves on as an expert; nothing else."""
+    seats = _serving(user).filter(draw__tender_section_id=OuterRef("tender_section_id"))
+    return Evaluation.objects.filter(Exists(seats))
+
+
+def expert_evaluation_get(*, user: Any, pk: int) -> Evaluation:
+    return get_visible(evaluations_for_expert(user).select_related(
+        "tender_section", "tender_section__tender", "tender_section__tender__project", "tender_section__section"), pk=pk)
+
+
+def expert_seat(*, user: Any, evaluation: Evaluation) -> ExpertDrawMember:
+    """The user's own seat on the evaluation's committee (404 when the user holds none)."""
+    return get_visible(_serving(user).filter(draw__tender_section_id=evaluation.tender_section_id)
+                       .select_related("draw", "expert", "specialty"), draw__tender_section_id=evaluation.tender_section_id)
+
+
+def sections_free_for_tender(*, project: Project, tender: Tender | None = None) -> QuerySet[Section]:
+    """The project's sections no other live tender offers: what a new tender (or this draft) may offer."""
+    busy = TenderSection.objects.filter(section__project=project, tender__status__in=LIVE_TENDER_STATUSES)
+    if tender is not None:
+        busy = busy.exclude(tender=tender)
+    return project.sections.exclude(pk__in=busy.values("section_id")).order_by("number")

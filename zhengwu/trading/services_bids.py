@@ -12,6 +12,8 @@ Time is the server's: the API never passes ``now``; tests do.
 * ``tender_open`` runs the opening: fewer than ``min_bids`` sealed bids in every section → the
   tender fails; otherwise each bid is decrypted and recorded as opened, revoked (the bidder's key
   failed) or failed_other (any other cause), and one published record per section lists them.
+* ``bid_passphrase_give`` (a remote opening, 不见面开标): at or after the opening time a bidder gives its
+  opening passphrase in the portal; ``tender_open_with_given_passphrases`` opens with the ones given.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -408,4 +411,93 @@ def tender_open(*, actor: Any, tender: Tender | int, passphrases: dict[int, str]
                                 reason=f"递交投标文件的投标人少于 {min_bids} 个(招标投标法第28条),不予开标。")
         else:
             TENDER_WORKFLOW.run(tender, "open", actor=actor, now=now, payload=summary)
+    return records
+
+
+# --- the bidder's opening passphrase, given in the portal (remote opening, 不见面开标) -------------------
+#
+# In bidder mode the opening needs each bidder's passphrase. A bidder not in the hall gives it in the portal
+# at or after the opening time (never before: ``bid_unwrap_key`` refuses, so the server never holds a usable
+# key before the opening). It is checked at once by unwrapping the bid's key (audited like every attempt),
+# then kept until the opening only in the cache, sealed under the platform key and bound to the bid, never
+# in the database; the opening takes the ones given and forgets them.
+
+GIVEN_PASSPHRASE_SECONDS = 2 * 24 * 3600
+
+
+def _given_key(bid: Bid) -> str:
+    return f"trading:opening-passphrase:{bid.uid}"
+
+
+def _given_context(bid: Bid) -> bytes:
+    return b"opening-passphrase|" + bid_context(bid)
+
+
+def bid_passphrase_give(*, actor: Any, bid: Bid | int, passphrase: str, now: dt.datetime | None = None) -> Bid:
+    """The bidder gives its opening passphrase for its sealed bid, at or after the opening time.
+
+    Refused before the opening time (``rule.sealed_until_opening``); a wrong passphrase is refused on the
+    ``passphrase`` field and nothing is kept."""
+    require(actor, "trading.submit_bid")
+    now = now or timezone.now()
+    bid = _load(bid)
+    if _user(actor) is None or actor.enterprise_id != bid.registration.enterprise_id:
+        raise Forbidden("只能为本单位的投标文件提交开标口令。", code="not_own_bid")
+    if bid.sealing_mode != SealingMode.BIDDER:
+        raise Conflict("本次招标的投标文件由开标托管人解密,无需投标人口令。", code="not_bidder_mode")
+    if bid.status != BidStatus.SEALED:
+        raise Conflict(f"投标文件当前状态为“{bid.get_status_display()}”,无需提交开标口令。", code="invalid_state",
+                       details={"state": bid.status})
+    passphrase = _passphrase(passphrase, field="passphrase")
+    try:
+        bid_unwrap_key(actor=actor, bid=bid, passphrase=passphrase, now=now)
+    except DecryptionError:
+        raise InvalidInput("开标口令不正确,请核对后重新输入。", field="passphrase", code="passphrase_wrong") from None
+    cache.set(_given_key(bid), crypto.encrypt(passphrase.encode("utf-8"), associated_data=_given_context(bid)),
+              GIVEN_PASSPHRASE_SECONDS)
+    audit.record(actor=actor, action="bid.passphrase_give", obj=bid,
+                 payload={"tender": bid.registration.tender_section.tender.number, "given_at": now.isoformat()})
+    return bid
+
+
+def _bidder_mode_sealed(tender: Tender) -> list[Bid]:
+    return list(Bid.objects.filter(registration__tender_section__tender=tender, status=BidStatus.SEALED,
+                                   sealing_mode=SealingMode.BIDDER)
+                .select_related("registration__enterprise", "registration__tender_section").order_by("id"))
+
+
+def opening_passphrases_given(*, tender: Tender) -> set[int]:
+    """The ids of the tender's sealed bids whose bidders have given their opening passphrase (no secret read)."""
+    bids = _bidder_mode_sealed(tender)
+    present = cache.get_many([_given_key(b) for b in bids])
+    return {b.pk for b in bids if _given_key(b) in present}
+
+
+def _given_passphrases(tender: Tender) -> tuple[dict[int, str], list[str]]:
+    bids = _bidder_mode_sealed(tender)
+    tokens = cache.get_many([_given_key(b) for b in bids])
+    found: dict[int, str] = {}
+    for b in bids:
+        token = tokens.get(_given_key(b))
+        if token is None:
+            continue
+        try:
+            found[b.pk] = crypto.decrypt(token, associated_data=_given_context(b)).decode("utf-8")
+        except DecryptionError:
+            continue  # not this bid's (or the platform key changed): as if not given
+    return found, list(tokens)
+
+
+def tender_open_with_given_passphrases(*, actor: Any, tender: Tender | int,
+                                       custodian_passphrases: dict[int, str] | None = None,
+                                       now: dt.datetime | None = None) -> list[OpeningRecord]:
+    """``tender_open`` with the passphrases the bidders gave in the portal (a bid whose bidder gave none is
+    revoked, as at any opening); the passphrases are forgotten once the opening is written."""
+    require(actor, "trading.open_tender")
+    pk = tender.pk if isinstance(tender, Tender) else tender
+    tender = Tender.objects.get(pk=pk)
+    passphrases, keys = _given_passphrases(tender)
+    records = tender_open(actor=actor, tender=tender, passphrases=passphrases,
+                          custodian_passphrases=custodian_passphrases, now=now)
+    transaction.on_commit(lambda: cache.delete_many(keys))
     return records

@@ -58,6 +58,7 @@ from zhengwu.trading.models import (
 from zhengwu.trading.rules import add_days
 from zhengwu.trading.selectors import rules_for
 from zhengwu.trading.services_deposits import tender_section_contract_signed
+from zhengwu.trading.services_experts import require_scorer
 from zhengwu.trading.services_fees import award_fee_assess, fee_summary
 from zhengwu.trading.workflow import PUBLICITY_WORKFLOW
 
@@ -254,8 +255,9 @@ def _serving_members(evaluation: Evaluation) -> list[ExpertDrawMember]:
 def score_sheet_submit(*, actor: Any, evaluation: Evaluation, member: ExpertDrawMember, evaluated_bid: EvaluatedBid,
                        technical: Any, business: Any, comment: str = "",
                        now: dt.datetime | None = None) -> ScoreSheet:
-    """Record (or, before the report, correct) one member's scores of one valid bid, signed with SM3."""
-    require(actor, "trading.evaluate")
+    """Record (or, before the report, correct) one member's scores of one valid bid, signed with SM3.
+    Staff record any member's sheet; an expert's own account only its own (``require_scorer``)."""
+    require_scorer(actor, member)
     now = now or timezone.now()
     if evaluation.method != EvaluationMethod.COMPREHENSIVE:
         raise Conflict("经评审的最低投标价法不打分。", field="method", code="no_scores")

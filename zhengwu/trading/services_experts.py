@@ -9,6 +9,8 @@
   ``secrets.randbits`` and recorded with the pool, so ``draw_replay`` recomputes the same experts.
 * ``expert_draw_replace`` replaces one member who declines or must withdraw, drawn the same way (a round
   of its own, with its own seed), excluding everyone already drawn for the committee.
+* ``expert_account_link`` links an expert to the login account (role 评标专家) the expert scores with;
+  ``require_scorer`` says who may submit a member's score sheet (staff for any member, the expert for itself).
 
 A draw that cannot be filled raises ``InvalidInput`` ``draw_unfillable``, saying per specialty how many
 are missing and why, and writes nothing. Time is the server's; tests pass ``now`` (and may pass ``seed``).
@@ -28,11 +30,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengwu.core import audit
-from zhengwu.core.errors import Conflict, InvalidInput
+from zhengwu.core.errors import Conflict, Forbidden, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Department, Enterprise
+from zhengwu.org.roles import Role
 from zhengwu.trading import checks
 from zhengwu.trading.choices import (
     DrawRoundKind,
@@ -147,6 +150,36 @@ def expert_transition(*, actor: Any, expert: Expert | int, action: str, reason: 
     """Suspend, punish or reinstate an expert (one audit event each, by the workflow engine)."""
     return EXPERT_WORKFLOW.run(expert, action, actor=actor, reason=reason, now=now,
                                expected_version=expected_version)
+
+
+def expert_account_link(*, actor: Any, expert: Expert, user: Any) -> Expert:
+    """Link an expert to the login account the expert scores with (role 评标专家); one account per expert.
+
+    Linking another account replaces the link; the audit event keeps the account before."""
+    require(actor, "trading.manage_experts")
+    if user is None or isinstance(user, str) or getattr(user, "role", None) != Role.EXPERT:
+        raise InvalidInput("只能关联角色为“评标专家”的账号。", field="user_id", code="not_an_expert_account")
+    with transaction.atomic():
+        taken = Expert.objects.select_for_update().filter(user=user).exclude(pk=expert.pk).first()
+        if taken is not None:
+            raise Conflict(f"该账号已关联专家{taken.name}。", field="user_id", code="duplicate")
+        before = Expert.objects.filter(pk=expert.pk).values_list("user_id", flat=True).first()
+        Expert.objects.filter(pk=expert.pk).update(user=user)
+        expert.user = user
+        audit.record(actor=actor, action="expert.link_account", obj=expert,
+                     payload={"user": user.pk, "username": user.get_username(), "before": before})
+    return expert
+
+
+def require_scorer(actor: Any, member: ExpertDrawMember) -> None:
+    """Who may submit a committee member's score sheet: staff recording it for the member
+    (``trading.evaluate``), or the member's own expert account (``trading.score_bids``, ``Expert.user``).
+    Anyone else is refused (403), an expert included when the sheet is another member's."""
+    if isinstance(actor, str) or (actor is not None and actor.has_perm("trading.evaluate")):
+        return
+    require(actor, "trading.score_bids")
+    if member.expert.user_id is None or member.expert.user_id != actor.pk:
+        raise Forbidden("只能提交本人的评分表。", code="not_own_sheet")
 
 
 # --- the pool ---------------------------------------------------------------------------------------------
