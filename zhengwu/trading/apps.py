@@ -18,4 +18,7 @@ class TradingConfig(AppConfig):
             NavItem(_("交易项目"), "trading:projects", "trading.view_workspace", group=group, order=400),
             NavItem(_("投标人门户"), "trading:portal", "trading.submit_bid", group=group, order=401),
             NavItem(_("我的评标"), "trading:expert", "trading.score_bids", group=group, order=402),
+            # part 5: the center's staff and readers also follow remote sessions and the year's figures
+            NavItem(_("远程异地评标"), "trading:sessions", "trading.view_workspace", group=group, order=403),
+            NavItem(_("交易统计"), "trading:figures", "trading.view_workspace", group=group, order=404),
         )

@@ -1,8 +1,19 @@
-"""The trading web under /trading/: the staff workspace, the bidder portal (portal/), the expert's screen (expert/)."""
+"""The trading web under /trading/: the staff workspace, the bidder portal (portal/), the expert's screen (expert/);
+part 5: the 评定分离 decision, remote sessions (sessions/), the figures (figures/), the fee schedules (fees/)."""
 
 from django.urls import path
 
-from zhengwu.trading import views, views_committee, views_expert, views_portal
+from zhengwu.trading import (
+    views,
+    views_award,
+    views_committee,
+    views_expert,
+    views_experts,
+    views_fees,
+    views_figures,
+    views_portal,
+    views_sessions,
+)
 
 app_name = "trading"
 
@@ -40,6 +51,26 @@ urlpatterns = [
          name="candidate_objection_answer"),
     path("evaluations/<int:pk>/award/", views_committee.award_decide, name="award"),
     path("awards/<int:pk>/contract/", views_committee.contract_signed, name="contract"),
+    # 评定分离: the tendering party's decision and its record (part 5)
+    path("evaluations/<int:pk>/decision/", views_award.decision, name="award_decision"),
+    path("evaluations/<int:pk>/decision/decide/", views_award.decide, name="award_decide"),
+    path("evaluations/<int:pk>/decision/replay/", views_award.decision_replay, name="award_decision_replay"),
+    # remote cross-region evaluation (part 5)
+    path("sessions/", views_sessions.sessions, name="sessions"),
+    path("sessions/new/", views_sessions.session_new, name="session_new"),
+    path("sessions/<int:pk>/", views_sessions.session_detail, name="session"),
+    path("sessions/<int:pk>/seats/", views_sessions.session_seat, name="session_seat"),
+    path("sessions/<int:pk>/events/", views_sessions.session_event, name="session_event"),
+    path("sessions/<int:pk>/timeline/", views_sessions.session_timeline, name="session_timeline"),
+    path("sessions/<int:pk>/transitions/<slug:action>/", views_sessions.session_act, name="session_act"),
+    # the figures, the service fee, the experts' accounts (part 5)
+    path("figures/", views_figures.figures_dashboard, name="figures"),
+    path("figures/export/", views_figures.figures_export, name="figures_export"),
+    path("fees/", views_fees.fee_schedules, name="fee_schedules"),
+    path("fees/new/", views_fees.fee_schedule_new, name="fee_schedule_new"),
+    path("fees/<int:pk>/switch-off/", views_fees.fee_schedule_switch_off, name="fee_schedule_switch_off"),
+    path("experts/accounts/", views_experts.expert_accounts, name="expert_accounts"),
+    path("experts/accounts/link/", views_experts.expert_account_link, name="expert_account_link"),
     # the bidder portal
     path("portal/", views_portal.home, name="portal"),
     path("portal/tenders/<int:pk>/", views_portal.tender, name="portal_tender"),

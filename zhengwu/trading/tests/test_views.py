@@ -155,7 +155,7 @@ def score_everything(evaluation, *, when: str = "2024-03-21 11:00") -> None:
 
 # --- navigation and who may open what -------------------------------------------------------------------------
 
-def test_each_kind_of_user_sees_its_own_one_trading_entry(staff, supervisor, center_admin):
+def test_each_kind_of_user_sees_only_its_own_trading_entries(staff, supervisor, center_admin):
     tender, section = live_tender()
     bidder, _ = bidder_user(tender, section, n=11, name="甲建设有限公司", username="jia")
     expert = make_user(role=Role.EXPERT, username="zhang")
@@ -164,9 +164,11 @@ def test_each_kind_of_user_sees_its_own_one_trading_entry(staff, supervisor, cen
     def trading_entries(user) -> list[str]:
         return [e.url_name for g in menu_for(user) for e in g.items if e.url_name.startswith("trading:")]
 
-    assert trading_entries(staff) == ["trading:projects"]
-    assert trading_entries(supervisor) == ["trading:projects"]
-    assert trading_entries(center_admin) == ["trading:projects"]
+    # the center's own people also follow remote sessions and the figures (part 5)
+    workspace = ["trading:projects", "trading:sessions", "trading:figures"]
+    assert trading_entries(staff) == workspace
+    assert trading_entries(supervisor) == workspace
+    assert trading_entries(center_admin) == workspace
     assert trading_entries(bidder) == ["trading:portal"]
     assert trading_entries(expert) == ["trading:expert"]
     assert trading_entries(clerk) == []
