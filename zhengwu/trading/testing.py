@@ -87,6 +87,18 @@ def pay(registration: BidderRegistration, *, amount: str = "80000", when: str = 
 
 
 def move(tender: Tender, action: str, *, when: str, actor: Any = ACTOR, reason: str = "", **payload: Any) -> Tender:
+    """Run one tender transition at ``when``. For ``open``, tests that only need an opened tender (deposits,
+    the state table) stand in for the opening: an opening record per offered section with 3 bids, as
+    ``services_bids.tender_open`` writes before it runs the transition (whose guard wants them)."""
+    if action == "open":
+        from zhengwu.trading.choices import OpeningOutcome
+        from zhengwu.trading.models import OpeningRecord
+
+        for offer in tender.tender_sections.all():
+            OpeningRecord.objects.get_or_create(
+                tender=tender, section_id=offer.section_id,
+                defaults={"outcome": OpeningOutcome.OPENED, "bid_count": 3, "min_bids": 3, "opened_at": at(when),
+                          "published_at": at(when)})
     return services.tender_transition(actor=actor, tender=tender, action=action, reason=reason,
                                       payload=payload or None, now=at(when))
 
