@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhengwu.core.middleware.ReceivedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhengwu.core.middleware.RequestContextMiddleware",
@@ -220,6 +221,12 @@ ZHENGWU = {
 # Sealed bids arrive base64-encoded in JSON: the request may be 4/3 of the largest bid file, plus the form.
 ZHENGWU_BID_MAX_BYTES = env_int("ZHENGWU_BID_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ZHENGWU_BID_MAX_BYTES * 4 // 3 + 1024 * 1024
+
+# The moment a request counts as received (a sealed bid's 送达时间): behind a reverse proxy that buffers request
+# bodies, the header it sets with its own time (nginx: proxy_set_header X-Request-Start "t=${msec}";), trusted
+# within ZHENGWU_REQUEST_START_MAX_AGE seconds; unset, the moment the application starts on the request.
+ZHENGWU_REQUEST_START_HEADER = env("ZHENGWU_REQUEST_START_HEADER", "")
+ZHENGWU_REQUEST_START_MAX_AGE = env_int("ZHENGWU_REQUEST_START_MAX_AGE", 600)
 
 # The OCDS export (docs/ocds.md): a real publisher registers its ocid prefix ("ocds-" + 6 characters) with the
 # Open Contracting Partnership; blank values fall back to the defaults of zhengwu/trading/ocds.py.

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from zhengwu.core import context
 
@@ -28,3 +32,58 @@ class RequestContextMiddleware:
         response["X-Request-ID"] = ctx.request_id
         return response
 
+
+
+log = logging.getLogger(__name__)
+
+
+def _proxy_start(value: str) -> dt.datetime | None:
+    """``t=1700000000.123`` (nginx ``${msec}``: seconds) or ``t=1700000000123456`` (microseconds)."""
+    text = value.strip().removeprefix("t=")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    seconds = number / 1_000_000 if number > 1e14 else number
+    try:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def received_at(request: HttpRequest) -> dt.datetime:
+    """When the request was received: ``ReceivedAtMiddleware``'s stamp (the trusted proxy's, or the moment the
+    application got the request), or now for a request that did not pass the middleware."""
+    return getattr(request, "received_at", None) or timezone.now()
+
+
+class ReceivedAtMiddleware:
+    """Stamp ``request.received_at``: the moment that counts as the request's receipt (a sealed bid's 送达时间).
+
+    Without a proxy it is the moment the application starts on the request. Behind a reverse proxy that buffers
+    the request body (nginx's default) and sets ``ZHENGWU_REQUEST_START_HEADER`` (e.g. ``X-Request-Start:
+    t=${msec}``), it is the proxy's time, taken once the whole request had arrived: a request that waited in the
+    application server's queue is not made late by the wait. The header is trusted only when that setting names
+    it (the proxy must overwrite whatever a client sent), and only within ``ZHENGWU_REQUEST_START_MAX_AGE``
+    seconds before the application's own time and never after it (clock skew of 1 s allowed); otherwise the
+    application's time is used and the refusal logged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        header = getattr(settings, "ZHENGWU_REQUEST_START_HEADER", "") or ""
+        self.meta_key = "HTTP_" + header.upper().replace("-", "_") if header else ""
+        self.max_age = dt.timedelta(seconds=getattr(settings, "ZHENGWU_REQUEST_START_MAX_AGE", 600))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        now = timezone.now()
+        stamp = now
+        raw = request.META.get(self.meta_key) if self.meta_key else None
+        if raw:
+            proxy = _proxy_start(raw)
+            if proxy is not None and now - self.max_age <= proxy <= now + dt.timedelta(seconds=1):
+                stamp = min(proxy, now)
+            else:
+                log.warning("request start header %r ignored (application time %s)", raw, now.isoformat())
+        request.received_at = stamp  # type: ignore[attr-defined]
+        return self.get_response(request)

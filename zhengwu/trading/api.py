@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhengwu.core.errors import InvalidInput
 from zhengwu.core.permissions import require
+from zhengwu.core.middleware import received_at
 from zhengwu.core.schemas import ErrorOut
 from zhengwu.org.models import Department
 from zhengwu.org.selectors import enterprises_visible_to
@@ -454,8 +455,10 @@ def custodian_enroll(request: HttpRequest, tender_id: int, data: CustodianIn):
 @router.post("/tenders/{tender_id}/bids", response={201: ReceiptOut, **ERRORS})
 def bid_upload(request: HttpRequest, tender_id: int, data: BidUploadIn):
     tender = selectors.tender_get(user=request.user, pk=tender_id)
+    # received when the request arrived (core.middleware.ReceivedAtMiddleware), not when a worker got to it
     _, receipt = services_bids.bid_upload(actor=request.user, tender=tender,
-                                          section=_section_of(tender, data.section_id), **_content(data))
+                                          section=_section_of(tender, data.section_id), **_content(data),
+                                          now=received_at(request))
     return Status(201, ReceiptOut(**receipt.as_dict()))
 
 
@@ -477,14 +480,14 @@ def bid_receipt(request: HttpRequest, bid_id: int):
 
 @router.post("/bids/{bid_id}/withdraw", response={200: BidOut, **ERRORS})
 def bid_withdraw(request: HttpRequest, bid_id: int, data: BidWithdrawIn):
-    bid = services_bids.bid_withdraw(actor=request.user, bid=bid_id, reason=data.reason)
+    bid = services_bids.bid_withdraw(actor=request.user, bid=bid_id, reason=data.reason, now=received_at(request))
     return bid_out(selectors.bid_get(user=request.user, pk=bid.pk))
 
 
 @router.post("/bids/{bid_id}/replace", response={201: ReceiptOut, **ERRORS})
 def bid_replace(request: HttpRequest, bid_id: int, data: BidContentIn):
     bid = selectors.bid_get(user=request.user, pk=bid_id)
-    _, receipt = services_bids.bid_replace(actor=request.user, bid=bid, **_content(data))
+    _, receipt = services_bids.bid_replace(actor=request.user, bid=bid, **_content(data), now=received_at(request))
     return Status(201, ReceiptOut(**receipt.as_dict()))
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import AppError, NotFound
+from zhengwu.core.middleware import received_at
 from zhengwu.core.web import handles_app_errors, permission_required_403
 from zhengwu.trading import selectors, services, services_bids
 from zhengwu.trading.choices import (
@@ -188,7 +189,8 @@ def bid_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             bid, _receipt = services_bids.bid_upload(actor=request.user, tender=tender,
-                                                     section=registration.tender_section.section, **form.content())
+                                                     section=registration.tender_section.section, **form.content(),
+                                                     now=received_at(request))
         except AppError as exc:
             attach_app_error(form, exc)
             status = exc.status
@@ -210,7 +212,8 @@ def bid_replace(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            new, _receipt = services_bids.bid_replace(actor=request.user, bid=bid, **form.content())
+            new, _receipt = services_bids.bid_replace(actor=request.user, bid=bid, **form.content(),
+                                                      now=received_at(request))
         except AppError as exc:
             attach_app_error(form, exc)
             status = exc.status
@@ -230,7 +233,8 @@ def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            services_bids.bid_withdraw(actor=request.user, bid=bid.pk, reason=form.cleaned_data["reason"])
+            services_bids.bid_withdraw(actor=request.user, bid=bid.pk, reason=form.cleaned_data["reason"],
+                                           now=received_at(request))
         except AppError as exc:
             attach_app_error(form, exc)
             status = exc.status
