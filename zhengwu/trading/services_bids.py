@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from zhengwu.core import audit, crypto
 from zhengwu.core.crypto import DecryptionError
-from zhengwu.core.errors import Conflict, Forbidden, InvalidInput
+from zhengwu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.trading import sealing
@@ -46,7 +46,7 @@ from zhengwu.trading.models import (
     Section,
     Tender,
 )
-from zhengwu.trading.selectors import rules_for, sealed_bids
+from zhengwu.trading.selectors import bids_visible_to, rules_for, sealed_bids
 from zhengwu.trading.services import money
 from zhengwu.trading.workflow import BID_WORKFLOW, TENDER_WORKFLOW, bid_after_deadline
 
@@ -197,18 +197,32 @@ def _seal_into(bid: Bid, *, tender: Tender, content: sealing.BidContent, passphr
                                                sealed_share=sealed))
 
 
-def _create_bid(*, actor: Any, registration: BidderRegistration, content: sealing.BidContent,
-                passphrase: str | None, now: dt.datetime, replaces: Bid | None = None) -> Bid:
-    tender = registration.tender_section.tender
+def _check_open_for_bids(tender: Tender, now: dt.datetime) -> None:
     if tender.status not in OPEN_FOR_BIDS:
         raise Conflict(f"当前状态“{tender.get_status_display()}”不接收投标文件。", code="invalid_state",
                        details={"state": tender.status})
     if now >= tender.bid_deadline:
         raise bid_after_deadline(tender)
+
+
+def _seal_bid(*, registration: BidderRegistration, content: sealing.BidContent, passphrase: str | None,
+              now: dt.datetime) -> Bid:
+    """The sealed, unsaved bid. Sealing (scrypt, SM4-GCM, SM3: the costly part) runs before any transaction,
+    so on SQLite the database's single write lock is not held while a bid is encrypted."""
+    tender = registration.tender_section.tender
+    _check_open_for_bids(tender, now)
     if tender.sealing_mode == SealingMode.BIDDER:
         passphrase = _passphrase(passphrase, field="passphrase")
     bid = Bid(uid=uuid.uuid4(), registration=registration, sealing_mode=tender.sealing_mode)
     _seal_into(bid, tender=tender, content=content, passphrase=passphrase)
+    return bid
+
+
+def _store_bid(*, actor: Any, bid: Bid, now: dt.datetime, replaces: Bid | None = None) -> Bid:
+    """Write a sealed bid (inside the caller's transaction), the tender's state checked again there."""
+    registration = bid.registration
+    tender = Tender.objects.get(pk=registration.tender_section.tender_id)
+    _check_open_for_bids(tender, now)
     sequence = (registration.bids.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
     fields = {f: getattr(bid, f) for f in ("uid", "registration", "sealing_mode", "ciphertext", "size", "digest",
                                            "key_salt", "key_wrapped", "kdf")}
@@ -228,14 +242,20 @@ def _create_bid(*, actor: Any, registration: BidderRegistration, content: sealin
 def bid_upload(*, actor: Any, tender: Tender, section: Section, file: bytes, price: Any,
                duration_days: int | None = None, quality: str = "", file_name: str = "",
                passphrase: str | None = None, now: dt.datetime | None = None) -> tuple[Bid, Receipt]:
-    """Seal and store a bid; returns it with its receipt. One sealed bid per registration: replace, not re-upload."""
+    """Seal and store a bid; returns it with its receipt. One sealed bid per registration: replace, not re-upload.
+    The bid is received at ``now`` (the service's start, before the sealing), and the deadline is checked
+    against that moment both before the sealing and in the transaction that stores it."""
     now = now or timezone.now()
     registration = _registration(actor, tender, section)
     content = _content(file=file, price=price, duration_days=duration_days, quality=quality, file_name=file_name)
+    if registration.bids.filter(status=BidStatus.SEALED).exists():
+        raise Conflict("已递交投标文件;如需修改请替换或先撤回。", code="already_submitted")
+    sealed = _seal_bid(registration=registration, content=content, passphrase=passphrase, now=now)
     with transaction.atomic():
+        BidderRegistration.objects.select_for_update().filter(pk=registration.pk).first()
         if registration.bids.filter(status=BidStatus.SEALED).exists():
             raise Conflict("已递交投标文件;如需修改请替换或先撤回。", code="already_submitted")
-        bid = _create_bid(actor=actor, registration=registration, content=content, passphrase=passphrase, now=now)
+        bid = _store_bid(actor=actor, bid=sealed, now=now)
     return bid, bid_receipt(bid)
 
 
@@ -247,17 +267,24 @@ def bid_withdraw(*, actor: Any, bid: Bid | int, reason: str = "", now: dt.dateti
 def bid_replace(*, actor: Any, bid: Bid, file: bytes, price: Any, duration_days: int | None = None,
                 quality: str = "", file_name: str = "", passphrase: str | None = None,
                 now: dt.datetime | None = None) -> tuple[Bid, Receipt]:
-    """A new version of a sealed bid before the deadline; the old version is withdrawn in the same transaction."""
+    """A new version of a sealed bid before the deadline; the old version is withdrawn in the same transaction
+    that stores the new one (sealed before it, as in ``bid_upload``)."""
     now = now or timezone.now()
     content = _content(file=file, price=price, duration_days=duration_days, quality=quality, file_name=file_name)
+    pk = bid.pk if isinstance(bid, Bid) else bid
+    # the scope first (another's bid is a 404, as the withdraw transition would say), then the sealing
+    visible = Bid.objects.all() if isinstance(actor, str) else bids_visible_to(actor)
+    registration_id = visible.filter(pk=pk).values_list("registration_id", flat=True).first()
+    if registration_id is None:
+        raise NotFound("投标文件不存在。")
+    registration = (BidderRegistration.objects
+                    .select_related("enterprise", "tender_section__tender__project", "tender_section__section")
+                    .get(pk=registration_id))
+    sealed = _seal_bid(registration=registration, content=content, passphrase=passphrase, now=now)
     with transaction.atomic():
         old = BID_WORKFLOW.run(bid, "withdraw", actor=actor, reason="替换为新版本", now=now,
                                payload={"replaced": True})
-        registration = (BidderRegistration.objects
-                        .select_related("enterprise", "tender_section__tender__project", "tender_section__section")
-                        .get(pk=old.registration_id))
-        new = _create_bid(actor=actor, registration=registration, content=content, passphrase=passphrase,
-                          now=now, replaces=old)
+        new = _store_bid(actor=actor, bid=sealed, now=now, replaces=old)
     return new, bid_receipt(new)
 
 

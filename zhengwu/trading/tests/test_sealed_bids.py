@@ -359,3 +359,35 @@ def test_a_fourth_custodian_is_refused_by_the_n_rule(custodian_tender):
         services_bids.custodian_enroll(actor=make_user(role=Role.TRADING_STAFF), tender=tender,
                                        passphrase="custodian-pass-4", now=BEFORE)
     assert refused.value.code == "rule.custodian_n"
+
+
+# --- the sealing runs outside the storing transaction ------------------------------------------------
+
+def test_the_bid_is_sealed_before_the_transaction_that_stores_it(tender, monkeypatch):
+    """On SQLite a transaction holds the one write lock: the costly sealing must not run inside one."""
+    (x,) = bidders(tender, 1)
+    depth_at_call = len(connection.atomic_blocks)
+    depths: list[int] = []
+    real_seal = sealing.seal
+
+    def spy(*args, **kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real_seal(*args, **kwargs)
+
+    monkeypatch.setattr(sealing, "seal", spy)
+    bid, _ = upload(tender, x)
+    assert depths == [depth_at_call]
+    assert Bid.objects.get(pk=bid.pk).status == BidStatus.SEALED
+
+
+def test_replacing_another_bidders_bid_is_not_found_and_nothing_is_sealed(tender, monkeypatch):
+    x, y = bidders(tender, 2)
+    bid, _ = upload(tender, x)
+    sealed: list[int] = []
+    monkeypatch.setattr(sealing, "seal", lambda *a, **k: sealed.append(1))
+    with pytest.raises(AppError) as refused:
+        services_bids.bid_replace(actor=y, bid=bid, file=b"%PDF other", price=PRICE, passphrase="open-sesame-1",
+                                  now=BEFORE)
+    assert refused.value.status == 404
+    assert sealed == []
+    assert list(Bid.objects.values_list("pk", "status")) == [(bid.pk, BidStatus.SEALED)]
