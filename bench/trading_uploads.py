@@ -407,9 +407,11 @@ def render(args: argparse.Namespace, runs: list[dict[str, Any]], note: str) -> s
                 f"{r['drained_after_deadline']:+.1f} s from the deadline.")
         if r["in_time_refused"]:
             text += (f" **{r['in_time_refused']} clients that sent before the deadline were refused as late**: the "
-                     f"server reached their requests only after it (the server stamps the receipt time when the "
-                     f"service runs, not when the request arrives; p99 of that wait for accepted bids: "
-                     f"{s(r['lag_p99'])} s).")
+                     f"application reached their requests only after it: the receipt time is stamped when the "
+                     f"application starts on a request (`core.middleware.ReceivedAtMiddleware`), and these waited "
+                     f"in gunicorn's queue (2 workers × 8 threads) past the deadline; behind a body-buffering proxy "
+                     f"with `ZHENGWU_REQUEST_START_HEADER` the proxy's stamp counts instead (no proxy in this run). "
+                     f"p99 of that wait for accepted bids: {s(r['lag_p99'])} s.")
         else:
             text += (f" Between a client's send and the server's receipt time at most {s(r['lag_max'])} s passed, "
                      f"so no client that sent in time was refused.")
