@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from zhengwu.core.middleware import ReceivedAtMiddleware
 from zhengwu.trading.models import Bid
-from zhengwu.trading.tests.test_bids_api import API, assert_error, bid_body, client_for, live  # noqa: F401
+from zhengwu.trading.tests import test_bids_api
+from zhengwu.trading.tests.test_bids_api import API, assert_error, bid_body, client_for
 
 pytestmark = pytest.mark.django_db
+live = test_bids_api.live  # the fixture: a tender open for bids now, one registered bidder
 APP_NOW = dt.datetime(2026, 3, 21, 1, 30, 5, tzinfo=dt.timezone.utc)
 
 
