@@ -272,8 +272,9 @@ def project_register(*, actor: Any, name: str, project_type: str, procedure: str
                      tendering_party_name: str = "", tendering_party_credit_code: str = "",
                      agent: Enterprise | None = None, agent_credit_code: str = "", agent_name: str = "",
                      description: str = "", sections: Iterable[dict[str, Any]] = (),
-                     supervising_department: Department | None = None) -> Project:
-    """Register a project with its sections; classify it against the mandatory-tendering limits."""
+                     supervising_department: Department | None = None, now: dt.datetime | None = None) -> Project:
+    """Register a project with its sections; classify it against the mandatory-tendering limits. The number
+    carries the year of registration (``now``, server time by default)."""
     require(actor, "trading.manage_projects")
     fields = {
         "name": _text(name, field="name", label="项目名称", max_length=200),
@@ -310,7 +311,7 @@ def project_register(*, actor: Any, name: str, project_type: str, procedure: str
                        tendering_credit_code=party["tendering_party_credit_code"])
         project = Project.objects.create(number=f"tmp-{secrets.token_hex(8)}", agent=agent,
                                          registered_by=_user(actor), **fields, **party)
-        project.number = f"{PROJECT_NUMBER_PREFIX[project.project_type]}{timezone.localdate():%Y}{project.pk:06d}"
+        project.number = f"{PROJECT_NUMBER_PREFIX[project.project_type]}{timezone.localdate(now or timezone.now()):%Y}{project.pk:06d}"
         Project.objects.filter(pk=project.pk).update(number=project.number)
         for number, row in enumerate(section_rows, start=1):
             Section.objects.create(project=project, number=number, **row)

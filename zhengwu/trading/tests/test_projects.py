@@ -167,3 +167,10 @@ def test_only_trading_staff_register_projects():
 
     with pytest.raises(Forbidden):
         make_project(actor=make_user(role=Role.SUPERVISOR))
+
+
+def test_the_project_number_carries_the_year_of_registration():
+    from zhengwu.trading.testing import at
+
+    project = make_project(now=at("2023-03-01 09:00"))
+    assert project.number == f"GC2023{project.pk:06d}"
