@@ -17,7 +17,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from zhengwu.core.models import AuditEvent
@@ -30,7 +29,9 @@ from zhengwu.trading.models import Award, AwardDecision, Expert, RemoteSession, 
 from zhengwu.trading.testing import at, day, make_expert, make_project
 from zhengwu.trading.tests.factories_award import award_section, awarded_project, guarantee, tender_of
 from zhengwu.trading.tests.test_award_separated import GROUP, THREE, ids, publicity_closed
+from zhengwu.trading.tests import test_views
 from zhengwu.trading.tests.test_remote_sessions import OURS_SUB, committee, serving
+from zhengwu.trading.tests.test_views import client_for, field_error, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,44 +39,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 REASONS = "按招标文件规定的定标方法确定"
 
 
-# --- personas ----------------------------------------------------------------------------------------------
+# --- personas and helpers: those of the part 1–4 screens' tests ------------------------------------------
 
-def person(*, role: str, username: str, display_name: str, **extra):
-    user = make_user(role=role, username=username, **extra)
-    user.display_name = display_name
-    user.save(update_fields=["display_name"])
-    return user
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def staff():
-    return person(role=Role.TRADING_STAFF, username="xiaoqian", display_name="小钱")
-
-
-@pytest.fixture
-def supervisor():
-    return person(role=Role.SUPERVISOR, username="laozhou", display_name="老周")
-
-
-@pytest.fixture
-def center_admin():
-    return person(role=Role.CENTER_ADMIN, username="wangzhuren", display_name="王主任")
-
-
-def text_of(response) -> str:
-    return response.content.decode()
-
-
-def field_error(response, name: str) -> str:
-    match = re.search(rf'data-testid="field-error-{re.escape(name)}">([^<]*)<', text_of(response))
-    assert match is not None, f"no error shown next to {name}"
-    return match.group(1)
+staff, supervisor, center_admin = test_views.staff, test_views.supervisor, test_views.center_admin
 
 
 # --- who may open what ---------------------------------------------------------------------------------------
