@@ -416,9 +416,9 @@ def section_update(*, actor: Any, section: Section, **changes: Any) -> Section:
 
 # --- tenders -----------------------------------------------------------------------------------------
 
-def _too_few_bids(offer_ref: str = "tender", section_ref: str = "section") -> Exists:
-    """The section was not opened in that tender for want of bids (its opening record says too_few_bids)."""
-    return Exists(OpeningRecord.objects.filter(tender=OuterRef(offer_ref), section=OuterRef(section_ref),
+def _too_few_bids() -> Exists:
+    """The offer's section was not opened in its tender for want of bids (its opening record says too_few_bids)."""
+    return Exists(OpeningRecord.objects.filter(tender=OuterRef("tender"), section=OuterRef("section"),
                                                outcome=OpeningOutcome.TOO_FEW_BIDS))
 
 

@@ -234,7 +234,7 @@ def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services_bids.bid_withdraw(actor=request.user, bid=bid.pk, reason=form.cleaned_data["reason"],
-                                           now=received_at(request))
+                                       now=received_at(request))
         except AppError as exc:
             attach_app_error(form, exc)
             status = exc.status
