@@ -92,6 +92,10 @@ def _register_routers() -> None:
     from zhengwu.evaluation.api import public_router as evaluation_public_router
     from zhengwu.evaluation.api import router as evaluation_router
     from zhengwu.trading.api import router as trading_router
+    from zhengwu.credit.api import router as credit_router
+    from zhengwu.fairreview.api import router as fairreview_router
+    from zhengwu.supervision.api import router as supervision_router
+    from zhengwu.smallprojects.api import router as smallprojects_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -102,6 +106,10 @@ def _register_routers() -> None:
     api.add_router("/evaluation/", evaluation_router)
     api.add_router("/public/evaluation/", evaluation_public_router)
     api.add_router("/trading/", trading_router)
+    api.add_router("/credit/", credit_router)
+    api.add_router("/fairreview/", fairreview_router)
+    api.add_router("/supervision/", supervision_router)
+    api.add_router("/smallprojects/", smallprojects_router)
 
 
 _register_routers()

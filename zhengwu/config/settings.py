@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "zhengwu.reviews",
     "zhengwu.evaluation",
     "zhengwu.trading",
+    "zhengwu.credit",
+    "zhengwu.fairreview",
+    "zhengwu.supervision",
+    "zhengwu.smallprojects",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,9 @@ urlpatterns = [
     path("reviews/", include("zhengwu.reviews.urls")),
     path("evaluation/", include("zhengwu.evaluation.urls")),
     path("trading/", include("zhengwu.trading.urls")),
+    path("credit/", include("zhengwu.credit.urls")),
+    path("fairreview/", include("zhengwu.fairreview.urls")),
+    path("supervision/", include("zhengwu.supervision.urls")),
+    path("smallprojects/", include("zhengwu.smallprojects.urls")),
     path("", include("zhengwu.core.urls")),
 ]

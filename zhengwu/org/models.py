@@ -175,6 +175,53 @@ class Person(models.Model):
         return mask_phone(self.phone or "")
 
 
+class RelationRole(models.TextChoices):
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
+    SHAREHOLDER = "shareholder", _("股东")
+    ACTUAL_CONTROLLER = "actual_controller", _("实际控制人")
+    DIRECTOR = "director", _("董事、监事或高级管理人员")
+    PARENT = "parent", _("控股单位")
+
+
+class EnterpriseRelation(models.Model):
+    """Who stands behind an enterprise: a person (found by ID blind index) or another enterprise in a role.
+
+    Evidence for related bidders on one section (招标投标法实施条例 §34: the same legal representative, or a
+    controlling or managing relation). Either ``person`` or ``related_enterprise`` is set; write through
+    ``org.services``."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="relations")
+    role = models.CharField(_("关系"), max_length=24, choices=RelationRole.choices)
+    person = models.ForeignKey(Person, verbose_name=_("自然人"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="enterprise_relations")
+    related_enterprise = models.ForeignKey(Enterprise, verbose_name=_("关联企业"), null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="controlled_relations")
+    share_percent = models.DecimalField(_("持股比例(%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("信息来源"), max_length=64, blank=True,
+                              help_text=_("如:国家企业信用信息公示系统、投标文件"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业关联关系")
+        verbose_name_plural = _("企业关联关系")
+        ordering = ["enterprise", "role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(person__isnull=False, related_enterprise__isnull=True)
+                           | models.Q(person__isnull=True, related_enterprise__isnull=False)),
+                name="relation_person_xor_enterprise"),
+            models.UniqueConstraint(fields=["enterprise", "role", "person"], condition=models.Q(person__isnull=False),
+                                    name="relation_person_once"),
+            models.UniqueConstraint(fields=["enterprise", "role", "related_enterprise"],
+                                    condition=models.Q(related_enterprise__isnull=False),
+                                    name="relation_enterprise_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_role_display()}"
+
+
 class User(AbstractUser):
     """A user of the platform with exactly one role and a data scope."""
 

@@ -192,6 +192,7 @@ class ExclusionReason(models.TextChoices):
     COOL_DOWN = "cool_down", _("冷却期内已被抽取(规则 expert_cooldown_days)")
     LOCAL_DATABASE = "local_database", _("本地库专家(规则 provincial_share_min 要求省库)")
     ALREADY_DRAWN = "already_drawn", _("已在本次抽取中")
+    BEHAVIOUR_RECORD = "behaviour_record", _("市场主体行为记录:禁止参加评标")
 
 
 class DrawRoundKind(models.TextChoices):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.core.fields import EncryptedCharField
 from zhengwu.core.models_base import Stateful, Timestamped
 from zhengwu.trading.choices import (
     STATE_FUNDING,
@@ -180,6 +181,8 @@ class Tender(Stateful, Timestamped):
     number = models.CharField(_("招标编号"), max_length=40, unique=True)
     title = models.CharField(_("招标公告标题"), max_length=200)
     announcement = models.TextField(_("招标公告"), blank=True)
+    documents_text = models.TextField(_("招标文件正文"), blank=True,
+                                      help_text=_("投标人须知、资格条件、评标办法等,发布前经公平竞争审查"))
     documents_issued_at = models.DateTimeField(_("招标文件开始发出时间"))
     on_sale_from = models.DateField(_("招标文件发售开始日"))
     on_sale_to = models.DateField(_("招标文件发售截止日"))
@@ -484,6 +487,20 @@ class Bid(Stateful, Timestamped):
     quality = models.CharField(_("质量承诺"), max_length=200, blank=True)
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     failure = models.CharField(_("解密失败原因"), max_length=200, blank=True)
+    # evidence for the collusion rules (实施条例 §40): the bid client's file metadata and the upload, recorded at
+    # receipt (they reveal nothing of the offer); the people named in the bid and the text fingerprint, at opening
+    machine_code = models.CharField(_("制作机器码"), max_length=64, blank=True, db_index=True)
+    file_creator_id = models.CharField(_("文件创建者标识"), max_length=64, blank=True, db_index=True)
+    pricing_key = models.CharField(_("计价软件加密锁号"), max_length=64, blank=True, db_index=True)
+    upload_ip = models.GenericIPAddressField(_("上传IP"), null=True, blank=True, db_index=True)
+    project_manager_name = models.CharField(_("项目负责人"), max_length=32, blank=True)
+    project_manager_certificate = models.CharField(_("项目负责人注册证书号"), max_length=40, blank=True,
+                                                   db_index=True)
+    agent_name = models.CharField(_("委托代理人"), max_length=32, blank=True)
+    agent_id_number = EncryptedCharField(_("委托代理人身份证号"), blank=True)
+    agent_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    text_signature = models.JSONField(_("文本指纹(MinHash)"), null=True, blank=True,
+                                      help_text=_("开标解密后由投标文件正文计算,用于比对雷同"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("递交人"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
 

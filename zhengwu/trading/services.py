@@ -23,7 +23,7 @@ from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Department, Enterprise
-from zhengwu.trading import checks
+from zhengwu.trading import checks, hooks
 from zhengwu.trading.choices import (
     LIVE_TENDER_STATUSES,
     OPEN_FOR_BIDS,
@@ -703,6 +703,7 @@ def bidder_register(*, actor: Any, tender: Tender, section: Section, credit_code
         if enterprise.credit_code == project.tendering_party_credit_code or enterprise.pk == project.agent_id:
             raise InvalidInput("招标人及其招标代理机构不得参加本项目投标(招标投标法实施条例第13条、第34条)。",
                                field="credit_code", code="conflict_of_interest")
+        hooks.run_bidder_checks(enterprise, offer, now)  # e.g. a ban in the market-entity behaviour records
         try:
             with transaction.atomic():
                 registration = BidderRegistration.objects.create(tender_section=offer, enterprise=enterprise,

@@ -36,7 +36,7 @@ from zhengwu.core.workflow import create_with_status
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Department, Enterprise
 from zhengwu.org.roles import Role
-from zhengwu.trading import checks
+from zhengwu.trading import checks, hooks
 from zhengwu.trading.choices import (
     DrawRoundKind,
     ExclusionReason,
@@ -240,6 +240,7 @@ def build_pools(*, section: TenderSection, specialties: list[Specialty], rules: 
                .values("id", "status", "credit_score", "employer_id", "employer_name", "department_id", "source")}
     declared = set(Expert.declared_conflicts.through.objects.filter(enterprise_id__in=bidders | party)
                    .values_list("expert_id", flat=True))
+    banned = hooks.run_expert_exclusions(experts, now)  # other domains' exclusions (behaviour records)
     reasons: dict[int, list[str]] = {}
     for pk, e in experts.items():
         why = []
@@ -263,7 +264,7 @@ def build_pools(*, section: TenderSection, specialties: list[Specialty], rules: 
             why.append(ExclusionReason.LOCAL_DATABASE)
         if pk in already:
             why.append(ExclusionReason.ALREADY_DRAWN)
-        reasons[pk] = [str(r) for r in why]
+        reasons[pk] = [str(r) for r in why] + banned.get(pk, [])
     by_id = {s.pk: s for s in specialties}
     pools = {s.code: Pool(specialty=s) for s in specialties}
     for expert_id, specialty_id in sorted(holdings):

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.workflow import Transition, TransitionContext, Workflow
-from zhengwu.trading import checks
+from zhengwu.trading import checks, hooks
 from zhengwu.trading.choices import (
     BidStatus,
     ChangeKind,
@@ -109,6 +109,7 @@ def guard_publish(tender: Tender, ctx: TransitionContext) -> None:
     for offer in offered:
         checks.check_deposit_cap(rules["deposit_max_ratio"], amount=offer.deposit_required,
                                  estimate=offer.section.estimate, field="deposit_required")
+    hooks.run_publish_checks(tender)  # e.g. the fair competition review's open findings
     ctx.updates["published_at"] = ctx.now
     ctx.audit.update(
         documents_days=documents_days, sale_days=sale_days,

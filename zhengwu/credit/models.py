@@ -1,0 +1,3 @@
+"""Models of credit."""
+
+from __future__ import annotations

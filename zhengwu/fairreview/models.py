@@ -1,0 +1,3 @@
+"""Models of fairreview."""
+
+from __future__ import annotations

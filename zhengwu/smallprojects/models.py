@@ -1,0 +1,3 @@
+"""Models of smallprojects."""
+
+from __future__ import annotations
