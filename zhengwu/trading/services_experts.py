@@ -491,3 +491,29 @@ def draw_replay(draw: ExpertDraw) -> dict[str, Any]:
 def expert_share(draw: ExpertDraw) -> Fraction:
     """The share of experts in the committee as drawn (exact)."""
     return Fraction(draw.expert_count, draw.committee_size)
+
+
+# --- credit score (used by the credit domain: penalty points and their revocation) -----------------------
+
+def expert_credit_adjust(*, actor: Any, expert: Expert | int, delta: int, reason: str,
+                         now: dt.datetime | None = None, payload: dict[str, Any] | None = None) -> tuple[int, int]:
+    """Change an expert's ``credit_score`` by ``delta``, kept within 0..100; one audit event
+    (``expert.credit_adjust``, with the score before and after and ``at``). Returns ``(before, after)``.
+
+    The caller has checked its own permission (the credit domain: ``credit.manage_penalties``)."""
+    if not isinstance(delta, int) or isinstance(delta, bool):
+        raise InvalidInput("信用分调整值应为整数。", field="delta", code="bad_delta")
+    reason = _text(reason, field="reason", label="调整原因", max_length=2000)
+    now = now or timezone.now()
+    pk = expert.pk if isinstance(expert, Expert) else expert
+    with transaction.atomic():
+        row = Expert.objects.select_for_update().get(pk=pk)
+        before = row.credit_score
+        after = min(100, max(0, before + delta))
+        Expert.objects.filter(pk=pk).update(credit_score=after)
+        if isinstance(expert, Expert):
+            expert.credit_score = after
+        audit.record(actor=actor, action="expert.credit_adjust", obj=row, reason=reason,
+                     payload={"delta": delta, "before": before, "after": after, "at": now.isoformat(),
+                              **(payload or {})})
+    return before, after
