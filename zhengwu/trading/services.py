@@ -17,6 +17,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhengwu.core import audit
+from zhengwu.core.crypto import sm3_hex
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput
 from zhengwu.core.identifiers import validate_credit_code
 from zhengwu.core.permissions import require
@@ -569,6 +570,24 @@ def tender_update(*, actor: Any, tender: Tender, deposits: dict[int, Any] | None
         audit.record(actor=actor, action="tender.update", obj=tender,
                      payload={"changes": sorted(changed),
                               "sections": {s.number: str(d) for s, d in offers} if offers is not None else None})
+    return tender
+
+
+def tender_documents_update(*, actor: Any, tender: Tender, documents_text: str) -> Tender:
+    """Replace the text of a draft's tender documents (招标文件正文), e.g. to remove a clause the fair competition
+    review found; after publication the documents change only by an amendment."""
+    require(actor, "trading.manage_tenders")
+    text = str(documents_text or "").replace("\r\n", "\n").strip()
+    if len(text) > 200_000:
+        raise InvalidInput("招标文件正文不能超过 200000 个字符。", field="documents_text", code="too_long")
+    with transaction.atomic():
+        status = Tender.objects.select_for_update().filter(pk=tender.pk).values_list("status", flat=True).first()
+        if status != TenderStatus.DRAFT:
+            raise Conflict("招标已发布,只能通过澄清或修改变更招标文件。", code="not_draft")
+        Tender.objects.filter(pk=tender.pk).update(documents_text=text)
+        tender.documents_text = text
+        audit.record(actor=actor, action="tender.documents_update", obj=tender,
+                     payload={"length": len(text), "digest": sm3_hex(text.encode("utf-8"))})
     return tender
 
 
