@@ -31,3 +31,40 @@ class CaseStatus(models.TextChoices):
 
 
 CASE_STATUS_TONES = {CaseStatus.OPEN: Tone.YELLOW, CaseStatus.CLOSED: Tone.GREEN}
+
+
+class ClueSource(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉举报")
+    INSPECTION = "inspection", _("排查")
+    RED_FLAG = "red_flag", _("预警")
+    DEPARTMENT = "department", _("部门移送")
+
+
+class ClueStatus(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    INVESTIGATED = "investigated", _("已调查")
+    CONCLUDED = "concluded", _("已认定属实")
+    RECTIFICATION = "rectification", _("整改中")
+    VERIFIED = "verified", _("已验收")
+    CLOSED = "closed", _("不属实办结")
+
+
+#: the stages that still wait for someone (each has a deadline)
+CLUE_ACTIVE = (ClueStatus.REGISTERED, ClueStatus.INVESTIGATED, ClueStatus.CONCLUDED, ClueStatus.RECTIFICATION)
+
+CLUE_STATUS_TONES = {ClueStatus.REGISTERED: Tone.YELLOW, ClueStatus.INVESTIGATED: Tone.BLUE,
+                     ClueStatus.CONCLUDED: Tone.RED, ClueStatus.RECTIFICATION: Tone.BLUE,
+                     ClueStatus.VERIFIED: Tone.GREEN, ClueStatus.CLOSED: Tone.GREY}
+
+
+class ClueConclusion(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("属实")
+    NOT_SUBSTANTIATED = "not_substantiated", _("不属实")
+
+
+class InspectionResult(models.TextChoices):
+    NO_PROBLEM = "no_problem", _("未发现问题")
+    PROBLEMS_FOUND = "problems_found", _("发现问题")
+
+
+INSPECTION_RESULT_TONES = {InspectionResult.NO_PROBLEM: Tone.GREEN, InspectionResult.PROBLEMS_FOUND: Tone.RED}
