@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,7 +14,9 @@ from zhengwu.core.identifiers import validate_credit_code, validate_id_card, val
 from zhengwu.org.models import (
     Department,
     Enterprise,
+    EnterpriseRelation,
     Person,
+    RelationRole,
     Region,
     RegionKind,
     RegionLevel,
@@ -199,3 +202,64 @@ def user_set_role(*, actor: Any, user: User, role: str) -> User:
         audit.record(actor=actor, action="user.set_role", obj=user, payload={"from": old, "to": role})
     user.refresh_from_db()
     return user
+
+
+# --- who stands behind an enterprise (evidence for related bidders, 实施条例 §34) ------------------------------
+
+PERSON_ONLY_ROLES = (RelationRole.LEGAL_REPRESENTATIVE, RelationRole.DIRECTOR)
+ENTERPRISE_ONLY_ROLES = (RelationRole.PARENT,)
+
+
+def _share_percent(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        share = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("持股比例应为数字。", field="share_percent", code="invalid") from None
+    if not share.is_finite() or share <= 0 or share > 100:
+        raise InvalidInput("持股比例应大于 0 且不超过 100。", field="share_percent", code="out_of_range")
+    return share.quantize(Decimal("0.01"))
+
+
+def enterprise_relation_add(*, actor: Any, enterprise: Enterprise, role: str, person: Person | dict | None = None,
+                            related_enterprise: Enterprise | None = None, share_percent: Any = None,
+                            source: str = "") -> EnterpriseRelation:
+    """Record that ``person`` (a Person, or ``{"name", "id_number"}``: found by the ID's blind index or
+    registered) or ``related_enterprise`` stands behind ``enterprise`` in ``role``; the same relation again
+    returns the recorded one. One audit event."""
+    if role not in RelationRole.values:
+        raise InvalidInput(f"未知的关系类型:{role}。", field="role", code="invalid_choice")
+    if (person is None) == (related_enterprise is None):
+        raise InvalidInput("自然人和关联企业须且只能填写一项。", field="person", code="person_xor_enterprise")
+    if person is not None and role in ENTERPRISE_ONLY_ROLES:
+        raise InvalidInput("控股单位须为企业。", field="related_enterprise", code="required")
+    if related_enterprise is not None and role in PERSON_ONLY_ROLES:
+        raise InvalidInput("法定代表人、董事监事高管须为自然人。", field="person", code="required")
+    if related_enterprise is not None and related_enterprise.pk == enterprise.pk:
+        raise InvalidInput("关联企业不能是企业本身。", field="related_enterprise", code="self_relation")
+    share = _share_percent(share_percent)
+    source = (source or "").strip()
+    if len(source) > 64:
+        raise InvalidInput("信息来源不能超过 64 个字符。", field="source", code="too_long")
+    with transaction.atomic():
+        if isinstance(person, dict):
+            person = person_register(actor=actor, name=str(person.get("name") or ""),
+                                     id_number=str(person.get("id_number") or ""), audit_event=False)
+        elif person is not None and not isinstance(person, Person):
+            raise InvalidInput("自然人应为姓名和身份证号。", field="person", code="invalid")
+        lookup = {"enterprise": enterprise, "role": role, "person": person, "related_enterprise": related_enterprise}
+        existing = EnterpriseRelation.objects.filter(**lookup).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                relation = EnterpriseRelation.objects.create(**lookup, share_percent=share, source=source)
+        except IntegrityError:  # recorded meanwhile
+            return EnterpriseRelation.objects.get(**lookup)
+        audit.record(actor=actor, action="enterprise.relation_add", obj=relation,
+                     payload={"enterprise": enterprise.credit_code, "role": role,
+                              "person": person.pk if person else None,
+                              "related_enterprise": related_enterprise.credit_code if related_enterprise else None,
+                              "share_percent": str(share) if share is not None else None, "source": source})
+    return relation

@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhengwu.core.errors import InvalidInput
 from zhengwu.core.permissions import require
-from zhengwu.core.middleware import received_at
+from zhengwu.core.middleware import client_ip, received_at
 from zhengwu.core.schemas import ErrorOut
 from zhengwu.org.models import Department
 from zhengwu.org.selectors import enterprises_visible_to
@@ -77,6 +77,10 @@ from zhengwu.trading.schemas import (
     VersionIn,
 )
 from zhengwu.trading.workflow import TENDER_WORKFLOW
+
+#: the optional fields of a bid upload the bid-preparation client reports (collusion evidence)
+BID_EVIDENCE_INPUTS = ("machine_code", "file_creator_id", "pricing_key", "project_manager_name",
+                       "project_manager_certificate", "agent_name", "agent_id_number", "document_text")
 
 router = Router(tags=["trading"])
 router.add_router("", experts_router)
@@ -439,9 +443,12 @@ def _bid_file(data: BidContentIn) -> bytes:
         raise InvalidInput("投标文件不是有效的 base64。", field="file_base64", code="invalid") from None
 
 
-def _content(data: BidContentIn) -> dict:
+def _content(data: BidContentIn, request: HttpRequest) -> dict:
+    """The service's arguments: the bid, the bid client's evidence and the upload IP (REMOTE_ADDR)."""
     return {"file": _bid_file(data), "file_name": data.file_name, "price": data.price,
-            "duration_days": data.duration_days, "quality": data.quality, "passphrase": data.passphrase}
+            "duration_days": data.duration_days, "quality": data.quality, "passphrase": data.passphrase,
+            "upload_ip": client_ip(request),
+            **{name: getattr(data, name) for name in BID_EVIDENCE_INPUTS}}
 
 
 @router.post("/tenders/{tender_id}/custodians", response={201: CustodianOut, **ERRORS})
@@ -457,7 +464,7 @@ def bid_upload(request: HttpRequest, tender_id: int, data: BidUploadIn):
     tender = selectors.tender_get(user=request.user, pk=tender_id)
     # received when the request arrived (core.middleware.ReceivedAtMiddleware), not when a worker got to it
     _, receipt = services_bids.bid_upload(actor=request.user, tender=tender,
-                                          section=_section_of(tender, data.section_id), **_content(data),
+                                          section=_section_of(tender, data.section_id), **_content(data, request),
                                           now=received_at(request))
     return Status(201, ReceiptOut(**receipt.as_dict()))
 
@@ -487,7 +494,7 @@ def bid_withdraw(request: HttpRequest, bid_id: int, data: BidWithdrawIn):
 @router.post("/bids/{bid_id}/replace", response={201: ReceiptOut, **ERRORS})
 def bid_replace(request: HttpRequest, bid_id: int, data: BidContentIn):
     bid = selectors.bid_get(user=request.user, pk=bid_id)
-    _, receipt = services_bids.bid_replace(actor=request.user, bid=bid, **_content(data), now=received_at(request))
+    _, receipt = services_bids.bid_replace(actor=request.user, bid=bid, **_content(data, request), now=received_at(request))
     return Status(201, ReceiptOut(**receipt.as_dict()))
 
 

@@ -98,6 +98,7 @@ from zhengwu.trading.demo_plan import (
     at,
     committee,
     person_name,
+    plant_collusion,
     spread,
     workday_on_or_after,
 )
@@ -418,7 +419,7 @@ class Year:
                     actor=reg.bidder.user, tender=tender, section=section.obj, file=bid_file(reg, section),
                     price=reg.price, duration_days=rng.choice((180, 240, 300, 365, 540)),
                     quality="合格", file_name=f"{reg.bidder.enterprise.name}投标文件.zbj", passphrase=passphrase,
-                    now=reg.bid_at)
+                    now=reg.bid_at, **bid_evidence(reg))
                 self.sealing += clock.perf_counter() - started
                 if passphrase and not reg.revoke:
                     passphrases[bid.pk] = passphrase
@@ -552,6 +553,24 @@ class Year:
 
     def _session_event(self, session: RemoteSession, kind: str, now: dt.datetime, **extra: Any) -> None:
         services_sessions.remote_session_event(actor=self.staff, session=session, kind=kind, now=now, **extra)
+
+
+def bid_evidence(reg: Reg) -> dict[str, Any]:
+    """What the bidder's bid client reports with the upload and what its bid names (collusion evidence): each
+    bidder its own machine, dongle, IP, project manager and agent, drawn from its credit code (not from the
+    year's generator, so the year's draws are unchanged), unless the plan planted a shared value."""
+    code = reg.bidder.enterprise.credit_code
+    rng = random.Random(f"bid-client:{code}")
+    facts = {"machine_code": f"MC-{rng.randrange(16 ** 12):012X}", "file_creator_id": f"U{rng.randrange(10 ** 9):09d}",
+             "pricing_key": f"GLD-{rng.randrange(10 ** 10):010d}",
+             "upload_ip": f"{rng.choice((60, 115, 122, 183, 218))}.{rng.randrange(256)}.{rng.randrange(256)}."
+                          f"{rng.randrange(1, 255)}",
+             "project_manager_name": person_name(rng),
+             "project_manager_certificate": f"浙1{rng.randrange(33, 34)}{rng.randrange(10 ** 9):09d}",
+             "agent_name": person_name(rng),
+             "agent_id_number": make_id_card(birth=dt.date(rng.randint(1965, 1998), rng.randint(1, 12),
+                                                           rng.randint(1, 28)), seq=rng.randrange(1, 999))}
+    return {**facts, **reg.evidence}
 
 
 def bid_file(reg: Reg, section: SectionPlan) -> bytes:
@@ -718,6 +737,13 @@ def make_trading_year(ctx: DemoContext) -> None:
     world.make(builders=max(60, ctx.scaled(330)), suppliers=max(25, ctx.scaled(120)))
     planner = Planner(ctx, world)
     plans, runs = planner.plan()
+    planted = plant_collusion(runs, world.builders, ctx.rng_for("trading.collusion"))
+    for pattern in planted["related"]:
+        boss = ctx.rng_for("trading.collusion.related")
+        person = {"name": person_name(boss), "id_number": make_id_card(birth=dt.date(1968, 5, 17), seq=boss.randrange(1, 999))}
+        for bidder in pattern["bidders"]:
+            org_services.enterprise_relation_add(actor=staff, enterprise=bidder.enterprise, role="legal_representative",
+                                                 person=person, source="国家企业信用信息公示系统")
     experts = world.experts(planner.expert_needs(runs))
     legacy = old_deposits(ctx, world, staff)
     ctx.timings["trading.year2023: of which parties, bidders, experts, old deposits"] = clock.perf_counter() - started
@@ -749,5 +775,5 @@ def make_trading_year(ctx: DemoContext) -> None:
                "experts": len(experts), "old_deposits": len(legacy), "remote_sessions": len(year.sessions),
                "separated_projects": sum(p.separated for p in plans)}
     ctx.made["trading"] = {"plans": plans, "runs": runs, "awards": year.awards, "sessions": year.sessions,
-                           "old_deposits": legacy, "summary": summary}
+                           "old_deposits": legacy, "summary": summary, "collusion": planted}
     audit.record(actor="demo", action="demo.trading", obj=("trading.demo", YEAR), payload=summary)

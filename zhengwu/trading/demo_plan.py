@@ -123,6 +123,8 @@ class Reg:
     registered_at: dt.datetime | None = None
     paid_at: dt.datetime | None = None
     bid_at: dt.datetime | None = None
+    #: the bid's evidence where the plan sets it (planted collusion): machine code, upload IP, document text ...
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -606,3 +608,111 @@ class Planner:
             if competition and reg.candidate and reg.price - a >= 2 * HUNDRED and rng.random() < 0.7:
                 reg.offer = (reg.price - (reg.price - a) / 2).quantize(HUNDRED)
             reg.revoke = not reg.candidate and len(bidding) > 3 and rng.random() < 0.04
+
+
+# --- planted collusion signs (evidence for supervision, 实施条例 §40) ------------------------------------------
+#
+# Drawn with their own generator after the plan, so the year's figures are untouched: planting changes who
+# bids (never how many), the evidence of a few bids, and the prices of losing bidders in one lowest-price
+# section (still above the winner's, at or below the control price). Sections too few at a small scale: the
+# pattern is left out.
+
+SHARED_MACHINE_SECTIONS = 3
+
+
+def _awarded_sections(runs: list[Run], *, categories: tuple[str, ...]) -> list[tuple[Run, int, SectionPlan]]:
+    return [(run, i, section) for run in runs if not run.fails and run.project.category in categories
+            for i, section in enumerate(run.project.sections) if i < len(run.regs)]
+
+
+def plant_collusion(runs: list[Run], builders: list[Bidder], rng: random.Random) -> dict[str, Any]:
+    """Plant the collusion patterns the supervision demo finds; returns what was planted (plan objects)."""
+    planted: dict[str, Any] = {"rotation": [], "machine": [], "prices": [], "related": []}
+    used: set[int] = set()  # id() of the sections already given a pattern
+    candidates = _awarded_sections(runs, categories=("above", "below"))
+    rng.shuffle(candidates)
+
+    # a group of three builders who bid together in four sections and win in turn
+    group = rng.sample(builders, 3) if len(builders) >= 6 else []
+    chosen = []
+    for run, i, section in candidates:
+        regs = run.regs[i]
+        bidding = [r for r in regs if r.bids]
+        winner = next((r for r in bidding if r.winner), None)
+        others = [r for r in bidding if not r.winner]
+        if (winner is None or len(others) < 2 or any(r.bidder in group for r in regs)
+                or any(c[0] is run for c in chosen)):
+            continue
+        chosen.append((run, i, section))
+        if len(chosen) == 4:
+            break
+    if group and len(chosen) == 4:
+        for k, (run, i, section) in enumerate(chosen):
+            bidding = [r for r in run.regs[i] if r.bids]
+            winner = next(r for r in bidding if r.winner)
+            losers = [r for r in bidding if not r.winner][:2]
+            winner.bidder = group[k % 3]
+            for reg, member in zip(losers, [m for m in group if m is not winner.bidder]):
+                reg.bidder = member
+            for reg in [winner, *losers]:
+                reg.revoke = False
+                reg.other_payer = False
+            used.add(id(section))
+        planted["rotation"] = [{"group": group, "sections": [c[2] for c in chosen]}]
+
+    # bids of two bidders made on one machine (one pair also uploaded from one IP, one with near-identical texts)
+    for run, i, section in candidates:
+        if len(planted["machine"]) == SHARED_MACHINE_SECTIONS:
+            break
+        bidding = [r for r in run.regs[i] if r.bids]
+        if id(section) in used or len(bidding) < 3:
+            continue
+        first, second = rng.sample(bidding, 2)
+        code = f"MC-{rng.randrange(16 ** 12):012X}"
+        first.evidence["machine_code"] = second.evidence["machine_code"] = code
+        first.revoke = second.revoke = False
+        n = len(planted["machine"])
+        if n == 0:
+            ip = f"115.{rng.randrange(192, 224)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            first.evidence["upload_ip"] = second.evidence["upload_ip"] = ip
+        if n == 1:
+            text = similar_text(rng, section.name)
+            first.evidence["document_text"] = text
+            second.evidence["document_text"] = text.replace("第一节", "第1节", 1)
+        used.add(id(section))
+        planted["machine"].append({"section": section, "bidders": [first.bidder, second.bidder], "code": code})
+
+    # prices of one lowest-price section in an arithmetic progression above the winner's
+    for run, i, section in _awarded_sections(runs, categories=("below", "procurement")):
+        bidding = [r for r in run.regs[i] if r.bids]
+        winner = next((r for r in bidding if r.winner), None)
+        losers = [r for r in bidding if not r.winner]
+        step = ((section.control - section.award) / (len(losers) + 1)).quantize(HUNDRED, ROUND_DOWN)
+        if id(section) in used or winner is None or len(losers) < 2 or step < HUNDRED:
+            continue
+        for k, reg in enumerate(losers, start=1):
+            reg.price = section.award + step * k
+            reg.revoke = False
+        used.add(id(section))
+        planted["prices"].append({"section": section, "step": step})
+        break
+
+    # two bidders of one section with the same legal representative (recorded by the year, org.services)
+    for run, i, section in candidates:
+        bidding = [r for r in run.regs[i] if r.bids]
+        if id(section) in used or len(bidding) < 3:
+            continue
+        pair = rng.sample(bidding, 2)
+        used.add(id(section))
+        planted["related"].append({"section": section, "bidders": [r.bidder for r in pair]})
+        break
+    return planted
+
+
+def similar_text(rng: random.Random, name: str) -> str:
+    """A bid's technical part, long enough that a one-word edit keeps it near-identical."""
+    parts = ["第一节 施工组织设计", "第二节 项目管理机构", "第三节 质量保证措施", "第四节 安全文明施工",
+             "第五节 进度计划及保证措施", "第六节 劳动力及机械设备安排"]
+    body = "。".join(f"{p}:本标段{name}按设计图纸和规范组织施工,{rng.choice(('分段流水', '平行作业', '交叉施工'))},"
+                    f"配备专职管理人员{rng.randint(5, 30)}名" for p in parts)
+    return body * 3

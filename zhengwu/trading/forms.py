@@ -423,7 +423,19 @@ class BidForm(StyledForm):
     quality = forms.CharField(label=_("质量承诺"), max_length=200, required=False)
     passphrase = passphrase_field(_("开标口令"), help_text=_("至少 8 个字符。开标时须由贵单位输入,平台不保存,遗失则投标文件无法解密"))
     passphrase_again = passphrase_field(_("再次输入开标口令"))
+    # what the bid-preparation client reports with the file (evidence for supervision, 实施条例 §40), optional
+    machine_code = forms.CharField(label=_("制作机器码"), max_length=64, required=False,
+                                   help_text=_("由投标文件制作工具自动填写"))
+    file_creator_id = forms.CharField(label=_("文件创建者标识"), max_length=64, required=False)
+    pricing_key = forms.CharField(label=_("计价软件加密锁号"), max_length=64, required=False)
+    project_manager_name = forms.CharField(label=_("项目负责人"), max_length=32, required=False)
+    project_manager_certificate = forms.CharField(label=_("项目负责人注册证书号"), max_length=40, required=False)
+    agent_name = forms.CharField(label=_("委托代理人"), max_length=32, required=False)
+    agent_id_number = forms.CharField(label=_("委托代理人身份证号"), max_length=18, required=False,
+                                      help_text=_("随投标文件加密,开标后加密保存"))
 
+    EVIDENCE_FIELDS = ("machine_code", "file_creator_id", "pricing_key", "project_manager_name",
+                       "project_manager_certificate", "agent_name", "agent_id_number")
     SERVICE_FIELDS = {"section_id": "__all__"}
 
     def __init__(self, *args: Any, needs_passphrase: bool = True, **kwargs: Any) -> None:
@@ -442,7 +454,8 @@ class BidForm(StyledForm):
         upload = data["file"]
         return {"file": upload.read(), "file_name": upload.name, "price": data["price"],
                 "duration_days": data.get("duration_days"), "quality": data.get("quality") or "",
-                "passphrase": data.get("passphrase")}
+                "passphrase": data.get("passphrase"),
+                **{name: data.get(name) or "" for name in self.EVIDENCE_FIELDS}}
 
 
 class WithdrawForm(StyledForm):

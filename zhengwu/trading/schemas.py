@@ -386,6 +386,16 @@ class BidContentIn(Schema):
     duration_days: int | None = None
     quality: str = ""
     passphrase: str | None = Field(None, description="the bidder's opening passphrase (bidder mode); never stored")
+    # reported by the bid-preparation client (evidence for supervision, 实施条例 §40); all optional
+    machine_code: str = Field("", description="the machine code of the computer the file was made on (≤ 64)")
+    file_creator_id: str = Field("", description="the file creator id the bid client recorded (≤ 64)")
+    pricing_key: str = Field("", description="the pricing software's dongle (key) number (≤ 64)")
+    project_manager_name: str = Field("", description="sealed with the bid, written at the opening")
+    project_manager_certificate: str = Field("", description="sealed with the bid, written at the opening")
+    agent_name: str = Field("", description="the authorized agent; sealed with the bid")
+    agent_id_number: str = Field("", description="the agent's ID card number; sealed, stored encrypted")
+    document_text: str = Field("", description="the bid's text as the client extracted it; sealed, only its "
+                                               "MinHash signature is kept after the opening")
 
 
 class BidUploadIn(BidContentIn):

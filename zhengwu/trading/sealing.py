@@ -68,6 +68,12 @@ def bid_context(*, tender_id: int, section_id: int, credit_code: str, bid_uid: s
 
 # --- the bid content ------------------------------------------------------------------------------
 
+#: optional header fields (the people the bid names and the document's text, evidence for supervision): written
+#: only when set, so a bid without them packs as before and an old bid opens with them empty
+OPTIONAL_FIELDS = ("project_manager_name", "project_manager_certificate", "agent_name", "agent_id_number",
+                   "document_text")
+
+
 @dataclass(frozen=True)
 class BidContent:
     price: Decimal
@@ -75,13 +81,20 @@ class BidContent:
     quality: str
     file_name: str
     file: bytes
+    project_manager_name: str = ""
+    project_manager_certificate: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+    #: the bid's document text as the bid-preparation client extracted it (empty: the file is read as text)
+    document_text: str = ""
 
 
 def pack(content: BidContent) -> bytes:
     """``len(header) (4 bytes, big-endian) | header (JSON) | file bytes``."""
-    header = json.dumps({"price": str(content.price), "duration_days": content.duration_days,
-                         "quality": content.quality, "file_name": content.file_name},
-                        ensure_ascii=False, sort_keys=True).encode("utf-8")
+    fields = {"price": str(content.price), "duration_days": content.duration_days,
+              "quality": content.quality, "file_name": content.file_name}
+    fields.update({name: getattr(content, name) for name in OPTIONAL_FIELDS if getattr(content, name)})
+    header = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return struct.pack(">I", len(header)) + header + content.file
 
 
@@ -91,7 +104,8 @@ def unpack(data: bytes) -> BidContent:
         header: dict[str, Any] = json.loads(data[4:4 + size].decode("utf-8"))
         return BidContent(price=Decimal(header["price"]), duration_days=header.get("duration_days"),
                           quality=header.get("quality") or "", file_name=header.get("file_name") or "",
-                          file=data[4 + size:])
+                          file=data[4 + size:],
+                          **{name: str(header.get(name) or "") for name in OPTIONAL_FIELDS})
     except (struct.error, ValueError, KeyError, ArithmeticError):
         raise DecryptionError("解密失败:投标文件内容格式不正确") from None
 

@@ -12,6 +12,11 @@ Time is the server's: the API never passes ``now``; tests do.
 * ``tender_open`` runs the opening: fewer than ``min_bids`` sealed bids in every section → the
   tender fails; otherwise each bid is decrypted and recorded as opened, revoked (the bidder's key
   failed) or failed_other (any other cause), and one published record per section lists them.
+* Evidence for the collusion rules (实施条例 §40, DOMAIN.md §11): at receipt the bid client's file metadata
+  (``machine_code``, ``file_creator_id``, ``pricing_key``: optional, printable, at most 64 characters) and
+  the upload IP are stored in clear (they reveal nothing of the offer); the people the bid names (project
+  manager, authorized agent) and its text travel sealed with it and are written at the opening, with a
+  MinHash signature of the text (``text_signature``) so that similarity needs no plaintext later.
 * ``bid_passphrase_give`` (a remote opening, 不见面开标): at or after the opening time a bidder gives its
   opening passphrase in the portal; ``tender_open_with_given_passphrases`` opens with the ones given.
 """
@@ -19,6 +24,7 @@ Time is the server's: the API never passes ``now``; tests do.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +38,8 @@ from django.utils import timezone
 from zhengwu.core import audit, crypto
 from zhengwu.core.crypto import DecryptionError
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhengwu.core.fields import index_for
+from zhengwu.core.identifiers import validate_id_card
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.trading import sealing
@@ -162,7 +170,63 @@ def _registration(actor: Any, tender: Tender, section: Section) -> BidderRegistr
     return registration
 
 
-def _content(*, file: bytes, price: Any, duration_days: Any, quality: str, file_name: str) -> sealing.BidContent:
+EVIDENCE_FIELDS = ("machine_code", "file_creator_id", "pricing_key")
+EVIDENCE_MAX = 64
+#: the part of a bid's text the signature is computed over (MinHash costs time in proportion to it)
+SIGNATURE_MAX_CHARS = 100_000
+
+
+def _printable(value: Any, *, field: str, max_length: int, label: str) -> str:
+    """An optional short text from the bid client: printable, at most ``max_length`` characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label}应为文本。", field=field, code="invalid")
+    text = value.strip()
+    if len(text) > max_length:
+        raise InvalidInput(f"{label}不能超过 {max_length} 个字符。", field=field, code="too_long",
+                           details={"max_length": max_length})
+    if not text.isprintable():
+        raise InvalidInput(f"{label}含有不可打印的字符。", field=field, code="not_printable")
+    return text
+
+
+def upload_evidence(*, machine_code: Any = "", file_creator_id: Any = "", pricing_key: Any = "",
+                    upload_ip: Any = None) -> dict[str, Any]:
+    """The validated upload facts stored with a bid (the bid client's file metadata and the upload IP)."""
+    labels = {"machine_code": "制作机器码", "file_creator_id": "文件创建者标识", "pricing_key": "计价软件加密锁号"}
+    given = {"machine_code": machine_code, "file_creator_id": file_creator_id, "pricing_key": pricing_key}
+    facts: dict[str, Any] = {name: _printable(given[name], field=name, max_length=EVIDENCE_MAX, label=labels[name])
+                             for name in EVIDENCE_FIELDS}
+    ip = None
+    if upload_ip:
+        try:
+            ip = str(ipaddress.ip_address(str(upload_ip).strip()))
+        except ValueError:
+            raise InvalidInput("上传IP地址格式不正确。", field="upload_ip", code="invalid") from None
+    facts["upload_ip"] = ip
+    return facts
+
+
+def _people(*, project_manager_name: Any = "", project_manager_certificate: Any = "", agent_name: Any = "",
+            agent_id_number: Any = "", document_text: Any = "") -> dict[str, str]:
+    """The optional facts sealed with the bid (written at the opening): validated now, at upload."""
+    people = {
+        "project_manager_name": _printable(project_manager_name, field="project_manager_name", max_length=32,
+                                           label="项目负责人姓名"),
+        "project_manager_certificate": _printable(project_manager_certificate, field="project_manager_certificate",
+                                                  max_length=40, label="项目负责人注册证书号"),
+        "agent_name": _printable(agent_name, field="agent_name", max_length=32, label="委托代理人姓名"),
+        "agent_id_number": (validate_id_card(agent_id_number, field="agent_id_number") if agent_id_number else ""),
+    }
+    if document_text is not None and not isinstance(document_text, str):
+        raise InvalidInput("投标文件正文应为文本。", field="document_text", code="invalid")
+    people["document_text"] = document_text or ""
+    return people
+
+
+def _content(*, file: bytes, price: Any, duration_days: Any, quality: str, file_name: str,
+             **people: Any) -> sealing.BidContent:
     if not isinstance(file, (bytes, bytearray)) or not file:
         raise InvalidInput("请上传投标文件。", field="file", code="required")
     if len(file) > max_bid_bytes():
@@ -173,7 +237,7 @@ def _content(*, file: bytes, price: Any, duration_days: Any, quality: str, file_
         raise InvalidInput("工期必须是正整数(天)。", field="duration_days", code="invalid")
     return sealing.BidContent(price=amount or Decimal(0), duration_days=duration_days,
                               quality=(quality or "").strip()[:200], file_name=(file_name or "").strip()[:200],
-                              file=bytes(file))
+                              file=bytes(file), **_people(**people))
 
 
 def _seal_into(bid: Bid, *, tender: Tender, content: sealing.BidContent, passphrase: str | None) -> None:
@@ -206,14 +270,14 @@ def _check_open_for_bids(tender: Tender, now: dt.datetime) -> None:
 
 
 def _seal_bid(*, registration: BidderRegistration, content: sealing.BidContent, passphrase: str | None,
-              now: dt.datetime) -> Bid:
+              now: dt.datetime, evidence: dict[str, Any] | None = None) -> Bid:
     """The sealed, unsaved bid. Sealing (scrypt, SM4-GCM, SM3: the costly part) runs before any transaction,
     so on SQLite the database's single write lock is not held while a bid is encrypted."""
     tender = registration.tender_section.tender
     _check_open_for_bids(tender, now)
     if tender.sealing_mode == SealingMode.BIDDER:
         passphrase = _passphrase(passphrase, field="passphrase")
-    bid = Bid(uid=uuid.uuid4(), registration=registration, sealing_mode=tender.sealing_mode)
+    bid = Bid(uid=uuid.uuid4(), registration=registration, sealing_mode=tender.sealing_mode, **(evidence or {}))
     _seal_into(bid, tender=tender, content=content, passphrase=passphrase)
     return bid
 
@@ -225,13 +289,14 @@ def _store_bid(*, actor: Any, bid: Bid, now: dt.datetime, replaces: Bid | None =
     _check_open_for_bids(tender, now)
     sequence = (registration.bids.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
     fields = {f: getattr(bid, f) for f in ("uid", "registration", "sealing_mode", "ciphertext", "size", "digest",
-                                           "key_salt", "key_wrapped", "kdf")}
+                                           "key_salt", "key_wrapped", "kdf", *EVIDENCE_FIELDS, "upload_ip")}
     created = create_with_status(
         Bid, actor=actor, initial=BidStatus.SEALED, audit_action="bid.upload",
         audit_payload={"tender": tender.number, "section": registration.tender_section.section.number,
                        "bidder": registration.enterprise.credit_code, "bid_uid": str(bid.uid),
                        "sequence": sequence, "digest": bid.digest, "size": bid.size, "mode": bid.sealing_mode,
-                       "replaces": replaces.pk if replaces else None, "received_at": now.isoformat()},
+                       "replaces": replaces.pk if replaces else None, "received_at": now.isoformat(),
+                       "evidence": {f: fields[f] for f in (*EVIDENCE_FIELDS, "upload_ip") if fields[f]}},
         sequence=sequence, replaces=replaces, received_at=now, submitted_by=_user(actor), **fields)
     for share in getattr(bid, "_pending_shares", []):
         share.bid = created
@@ -241,16 +306,29 @@ def _store_bid(*, actor: Any, bid: Bid, now: dt.datetime, replaces: Bid | None =
 
 def bid_upload(*, actor: Any, tender: Tender, section: Section, file: bytes, price: Any,
                duration_days: int | None = None, quality: str = "", file_name: str = "",
-               passphrase: str | None = None, now: dt.datetime | None = None) -> tuple[Bid, Receipt]:
+               passphrase: str | None = None, now: dt.datetime | None = None,
+               machine_code: str = "", file_creator_id: str = "", pricing_key: str = "",
+               upload_ip: str | None = None, project_manager_name: str = "", project_manager_certificate: str = "",
+               agent_name: str = "", agent_id_number: str = "", document_text: str = "") -> tuple[Bid, Receipt]:
     """Seal and store a bid; returns it with its receipt. One sealed bid per registration: replace, not re-upload.
     The bid is received at ``now`` (the service's start, before the sealing), and the deadline is checked
-    against that moment both before the sealing and in the transaction that stores it."""
+    against that moment both before the sealing and in the transaction that stores it.
+
+    ``machine_code``, ``file_creator_id``, ``pricing_key`` (reported by the bid client) and ``upload_ip`` (the
+    request's) are stored in clear; the project manager, the agent and ``document_text`` are sealed with the
+    bid and written at the opening."""
     now = now or timezone.now()
     registration = _registration(actor, tender, section)
-    content = _content(file=file, price=price, duration_days=duration_days, quality=quality, file_name=file_name)
+    evidence = upload_evidence(machine_code=machine_code, file_creator_id=file_creator_id, pricing_key=pricing_key,
+                               upload_ip=upload_ip)
+    content = _content(file=file, price=price, duration_days=duration_days, quality=quality, file_name=file_name,
+                       project_manager_name=project_manager_name,
+                       project_manager_certificate=project_manager_certificate, agent_name=agent_name,
+                       agent_id_number=agent_id_number, document_text=document_text)
     if registration.bids.filter(status=BidStatus.SEALED).exists():
         raise Conflict("已递交投标文件;如需修改请替换或先撤回。", code="already_submitted")
-    sealed = _seal_bid(registration=registration, content=content, passphrase=passphrase, now=now)
+    sealed = _seal_bid(registration=registration, content=content, passphrase=passphrase, now=now,
+                       evidence=evidence)
     with transaction.atomic():
         BidderRegistration.objects.select_for_update().filter(pk=registration.pk).first()
         if registration.bids.filter(status=BidStatus.SEALED).exists():
@@ -266,11 +344,19 @@ def bid_withdraw(*, actor: Any, bid: Bid | int, reason: str = "", now: dt.dateti
 
 def bid_replace(*, actor: Any, bid: Bid, file: bytes, price: Any, duration_days: int | None = None,
                 quality: str = "", file_name: str = "", passphrase: str | None = None,
-                now: dt.datetime | None = None) -> tuple[Bid, Receipt]:
+                now: dt.datetime | None = None, machine_code: str = "", file_creator_id: str = "",
+                pricing_key: str = "", upload_ip: str | None = None, project_manager_name: str = "",
+                project_manager_certificate: str = "", agent_name: str = "", agent_id_number: str = "",
+                document_text: str = "") -> tuple[Bid, Receipt]:
     """A new version of a sealed bid before the deadline; the old version is withdrawn in the same transaction
-    that stores the new one (sealed before it, as in ``bid_upload``)."""
+    that stores the new one (sealed before it, as in ``bid_upload``). The evidence as in ``bid_upload``."""
     now = now or timezone.now()
-    content = _content(file=file, price=price, duration_days=duration_days, quality=quality, file_name=file_name)
+    evidence = upload_evidence(machine_code=machine_code, file_creator_id=file_creator_id, pricing_key=pricing_key,
+                               upload_ip=upload_ip)
+    content = _content(file=file, price=price, duration_days=duration_days, quality=quality, file_name=file_name,
+                       project_manager_name=project_manager_name,
+                       project_manager_certificate=project_manager_certificate, agent_name=agent_name,
+                       agent_id_number=agent_id_number, document_text=document_text)
     pk = bid.pk if isinstance(bid, Bid) else bid
     # the scope first (another's bid is a 404, as the withdraw transition would say), then the sealing
     visible = Bid.objects.all() if isinstance(actor, str) else bids_visible_to(actor)
@@ -280,7 +366,8 @@ def bid_replace(*, actor: Any, bid: Bid, file: bytes, price: Any, duration_days:
     registration = (BidderRegistration.objects
                     .select_related("enterprise", "tender_section__tender__project", "tender_section__section")
                     .get(pk=registration_id))
-    sealed = _seal_bid(registration=registration, content=content, passphrase=passphrase, now=now)
+    sealed = _seal_bid(registration=registration, content=content, passphrase=passphrase, now=now,
+                       evidence=evidence)
     with transaction.atomic():
         old = BID_WORKFLOW.run(bid, "withdraw", actor=actor, reason="替换为新版本", now=now,
                                payload={"replaced": True})
@@ -374,11 +461,32 @@ def _decrypt_one(*, actor: Any, bid: Bid, passphrase: str | None, custodian_pass
         return BID_WORKFLOW.run(bid, "fail_other", actor=actor, now=now,
                                 reason=f"投标文件密文校验失败:{exc.message}", payload={"code": exc.code})
     opened = {"price": content.price, "duration_days": content.duration_days, "quality": content.quality,
-              "file_name": content.file_name,
+              "file_name": content.file_name, **opening_evidence(content),
               # kept for the evaluation, sealed under the platform key now that the bid is open
               "opened_key": crypto.encrypt(key, associated_data=b"opened|" + context)}
     return BID_WORKFLOW.run(bid, "open", actor=actor, now=now,
                             payload={"opened": opened, "price": str(content.price), "digest": bid.digest})
+
+
+def bid_text(content: sealing.BidContent) -> str:
+    """The text a bid's signature is computed over: the client's extracted text, else the file read as UTF-8
+    (undecodable bytes dropped), at most ``SIGNATURE_MAX_CHARS`` characters."""
+    text = content.document_text or content.file.decode("utf-8", errors="ignore")
+    return text[:SIGNATURE_MAX_CHARS]
+
+
+def opening_evidence(content: sealing.BidContent) -> dict[str, Any]:
+    """What the opening writes for the collusion rules: the people the bid names (the agent's ID number
+    encrypted, with its blind index) and the MinHash signature of its text. An old bid without them gets
+    empty fields and the signature of its file."""
+    from zhengwu.supervision.collusion import minhash_signature
+
+    agent_id = content.agent_id_number or ""
+    return {"project_manager_name": content.project_manager_name[:32],
+            "project_manager_certificate": content.project_manager_certificate[:40],
+            "agent_name": content.agent_name[:32], "agent_id_number": agent_id,
+            "agent_id_index": index_for(agent_id, purpose="id_number") if agent_id else "",
+            "text_signature": minhash_signature(bid_text(content))}
 
 
 def tender_open(*, actor: Any, tender: Tender | int, passphrases: dict[int, str] | None = None,

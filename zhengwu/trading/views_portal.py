@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import AppError, NotFound
-from zhengwu.core.middleware import received_at
+from zhengwu.core.middleware import client_ip, received_at
 from zhengwu.core.web import handles_app_errors, permission_required_403
 from zhengwu.trading import selectors, services, services_bids
 from zhengwu.trading.choices import (
@@ -190,7 +190,7 @@ def bid_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             bid, _receipt = services_bids.bid_upload(actor=request.user, tender=tender,
                                                      section=registration.tender_section.section, **form.content(),
-                                                     now=received_at(request))
+                                                     upload_ip=client_ip(request), now=received_at(request))
         except AppError as exc:
             attach_app_error(form, exc)
             status = exc.status
@@ -213,7 +213,7 @@ def bid_replace(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             new, _receipt = services_bids.bid_replace(actor=request.user, bid=bid, **form.content(),
-                                                      now=received_at(request))
+                                                      upload_ip=client_ip(request), now=received_at(request))
         except AppError as exc:
             attach_app_error(form, exc)
             status = exc.status
