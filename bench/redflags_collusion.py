@@ -276,7 +276,7 @@ About 0.5 % of the sections carry a planted pattern of each kind; every planted 
 
 Findings above the planted count are chance coincidences of the random rows: regular prices among about ten
 random prices per section (at the default tolerances, 0.10 元 or 1e-5 of the step), or two bidders' random
-upload facts colliding. Figures are wall time on a machine shared with other work (CPU time is the process's).
+upload facts colliding. Wall time counts any other load on the machine; CPU time is the process's own (one process, no workers).
 """
     if "db_load_s" in figures:
         body += f"""
