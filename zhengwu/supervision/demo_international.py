@@ -16,19 +16,24 @@ YEAR = 2023
 DETECTED_AT = dt.datetime(YEAR, 11, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-@demo_step("supervision.international", order=72)
-def make_international_flags(ctx: DemoContext) -> None:
-    sections = TenderSection.objects.filter(tender__published_at__year=YEAR)
+def international_flags(*, year: int, detected_at: dt.datetime) -> dict[str, object]:
+    """Run the indicators over the sections published in ``year`` and raise their flags at ``detected_at``."""
+    sections = TenderSection.objects.filter(tender__published_at__year=year)
     result = indicators_over_trading(sections=sections)
-    created = raise_international_flags(actor="demo", result=result, now=DETECTED_AT, sections=sections)
+    created = raise_international_flags(actor="demo", result=result, now=detected_at, sections=sections)
     by_code: dict[str, int] = {}
     for group in result.values():
         for codes in group.values():
             for code in codes:
                 by_code[code] = by_code.get(code, 0) + 1
-    summary = {"results_by_indicator": dict(sorted(by_code.items())), "flags_created": created}
+    return {"results_by_indicator": dict(sorted(by_code.items())), "flags_created": created}
+
+
+@demo_step("supervision.international", order=72)
+def make_international_flags(ctx: DemoContext) -> None:
+    summary = international_flags(year=YEAR, detected_at=DETECTED_AT)
     ctx.made["supervision.international"] = summary
     audit.record(actor="demo", action="demo.supervision_international", obj=("supervision.demo", YEAR),
                  payload=summary)
-    ctx.log(f"国际红旗指标:{created} 条预警(" + ",".join(f"{c} {n}" for c, n in summary["results_by_indicator"]
-                                                      .items()) + ")。")
+    ctx.log(f"国际红旗指标:{summary['flags_created']} 条预警("
+            + ",".join(f"{c} {n}" for c, n in summary["results_by_indicator"].items()) + ")。")

@@ -80,3 +80,16 @@ def test_identical_prices_flag_the_section_and_each_enterprise_that_bid_the_pric
     enterprise_flags = Flag.objects.filter(tender_section__isnull=True)
     assert {f.subject.credit_code for f in enterprise_flags} == same
     assert all(isinstance(f.subject, Enterprise) and f.evidence["processes"] for f in enterprise_flags)
+
+
+def test_the_demo_step_raises_the_year_s_flags_dated_at_the_end_of_the_period_and_ignores_other_years():
+    from zhengwu.supervision.demo_international import international_flags
+
+    single_bid_tender()  # published in 2024
+    moment = at("2024-11-30 10:00")
+
+    assert international_flags(year=2023, detected_at=moment) == {"results_by_indicator": {}, "flags_created": 0}
+    summary = international_flags(year=2024, detected_at=moment)
+
+    assert summary == {"results_by_indicator": {"R018": 1}, "flags_created": 1}
+    assert list(Flag.objects.values_list("rule", "detected_at")) == [("R018", moment)]
