@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from zhengwu.cases.choices import ApplicantKind, Channel, Level, Outcome
 from zhengwu.cases.models import ServiceItem
 from zhengwu.cases.schemas import CaseFilter
-from zhengwu.core.errors import AppError
+from zhengwu.core.forms import attach_app_error  # noqa: F401  (re-exported to the views)
 from zhengwu.org.models import Region
 
 # --- the list filter ------------------------------------------------------------------
@@ -287,8 +287,3 @@ class TransitionForm(forms.Form):
         return {"items": self.supplement_items} if "items" in self.fields else None
 
 
-def attach_app_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's error on the form field it names, or above the form."""
-    mapping = getattr(form, "SERVICE_FIELDS", {})
-    name = mapping.get(exc.field or "")
-    form.add_error(name if name in form.fields else None, exc.message)

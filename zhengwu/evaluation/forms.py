@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from zhengwu.core.errors import AppError
+from zhengwu.core.forms import attach_app_error  # noqa: F401  (re-exported to the views)
 from zhengwu.evaluation import selectors
 from zhengwu.evaluation.choices import Grouping, Method
 from zhengwu.evaluation.models import Indicator, Scheme
@@ -274,7 +275,3 @@ class PrepareForm(forms.Form):
             bound.widget.attrs.setdefault("class", css)
 
 
-def attach_app_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's error on the form field it names, or above the form."""
-    name = getattr(form, "SERVICE_FIELDS", {}).get(exc.field or "", exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)

@@ -7,29 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.errors import AppError
+from zhengwu.core.forms import StyledForm, attach_app_error  # noqa: F401  (re-exported to the views)
 from zhengwu.fairreview.choices import Matcher, RuleCategory, Severity
 from zhengwu.trading.choices import ContractKind
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-def attach_app_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's error on the form field it names, or above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class AcceptForm(StyledForm):

@@ -18,17 +18,11 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ValidationError
 
-from zhengwu.core.errors import AppError
+from zhengwu.core.forms import attach_app_error  # noqa: F401  (re-exported to the views)
 from zhengwu.reviews.choices import APPLICANT_CHANNELS, ReviewChannel, ReviewLevel
 from zhengwu.reviews.services import MAX_COMMENT
 
 F = TypeVar("F", bound=BaseModel)
-
-
-def attach_app_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's error on the form field it names, or above the form."""
-    name = getattr(form, "SERVICE_FIELDS", {}).get(exc.field or "", exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)
 
 
 class RatingForm(forms.Form):

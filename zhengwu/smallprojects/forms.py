@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.errors import AppError
+from zhengwu.core.forms import StyledForm, attach_app_error  # noqa: F401  (re-exported to the views)
 from zhengwu.org.models import RegionLevel
 from zhengwu.org.selectors import regions_visible_to
 from zhengwu.smallprojects.choices import (
@@ -34,19 +34,6 @@ def money_field(label: Any, *, help_text: Any = "") -> forms.CharField:
 
 def blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices.choices]
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
-
-
-def attach_app_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's error on the field it names (``owner_region``, ``contract_amount`` …), or above the form."""
-    name = exc.field or ""
-    form.add_error(name if name in form.fields else None, exc.message)
 
 
 def region_choices(user: Any) -> list[tuple[str, str]]:

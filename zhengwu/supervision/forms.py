@@ -8,26 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.errors import AppError
+from zhengwu.core.forms import StyledForm, attach_app_error  # noqa: F401  (re-exported to the views)
 from zhengwu.supervision.choices import ClueSource, FlagFamily, FlagStatus, ClueStatus, InspectionResult
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.HiddenInput)):
-                continue
-            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
-
-
-def attach_app_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's error on the form field it names, or above the form."""
-    name = exc.field or ""
-    form.add_error(name if name in form.fields else None, exc.message)
 
 
 def _date() -> forms.DateInput:

@@ -16,7 +16,7 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.errors import AppError
+from zhengwu.core.forms import StyledForm, attach_app_error  # noqa: F401  (re-exported to the views)
 from zhengwu.org.models import Department
 from zhengwu.trading.choices import (
     AwardMode,
@@ -54,38 +54,6 @@ def money_field(label: Any, *, required: bool = True, initial: str | None = None
 def passphrase_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
     return forms.CharField(label=label, required=required, strip=False, max_length=200, help_text=help_text,
                            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget; ``SERVICE_FIELDS`` maps a service's field name to this form's."""
-
-    SERVICE_FIELDS: dict[str, str] = {}
-    #: element ids ("<prefix>_<field>"): several forms on one page keep distinct ids and labels
-    AUTO_ID = "id_%s"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", self.AUTO_ID)
-        super().__init__(*args, **kwargs)
-        self.style()
-
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.HiddenInput)):
-                if isinstance(widget, forms.CheckboxInput):
-                    widget.attrs.setdefault("class", "form-check-input")
-                continue
-            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
-
-
-def attach_app_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's error on the form field it names, or above the form.
-
-    ``form.is_valid()`` has run (a bound form), so Django's ``add_error`` may be used."""
-    mapping = getattr(form, "SERVICE_FIELDS", {})
-    name = mapping.get(exc.field or "", exc.field or "")
-    known = name in form.fields or name in getattr(form, "ERROR_AREAS", ())
-    form.add_error(name if known else None, exc.message)
 
 
 # --- projects and sections -----------------------------------------------------------------------------
