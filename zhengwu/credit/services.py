@@ -29,6 +29,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import acting_user as _user, clean_text as _text
 from zhengwu.credit import selectors
 from zhengwu.credit.choices import BanScope, PenaltyBasis, PenaltyStatus, RecordKind, RecordStatus
 from zhengwu.credit.models import MARKS, BehaviourRecord, ExpertPenalty, ExpertRating
@@ -41,19 +42,6 @@ from zhengwu.trading.models import Evaluation, Expert, ExpertDrawMember, TenderS
 #: the actor label of what the credit rules do by themselves (a suspension at the threshold)
 RULE_ACTOR = "credit"
 MARK_LABELS = {"punctuality": "守时", "diligence": "尽职", "fairness": "公正", "professional": "专业水平"}
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
-
-
-def _text(value: Any, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-    if len(text) > max_length:
-        raise InvalidInput(f"{label}不能超过 {max_length} 个字。", field=field, code="too_long")
-    return text
 
 
 def _local(now: dt.datetime) -> dt.date:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
+from zhengwu.core.inputs import acting_user as _user
 from zhengwu.fairreview import scanner, selectors
 from zhengwu.fairreview.choices import Matcher, RuleCategory, Severity
 from zhengwu.fairreview.models import Finding, Review, Rule
@@ -27,10 +28,6 @@ from zhengwu.trading import services as trading_services
 RULE_FIELDS = ("code", "category", "matcher", "pattern", "unless_pattern", "threshold", "contract_kinds", "message",
                "legal_basis", "severity", "active")
 MIN_REASON = 5
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
 
 
 def _label(actor: Any) -> str:

@@ -22,6 +22,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import acting_user as _user, clean_text as _text
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Enterprise, Region, RegionLevel
 from zhengwu.org.selectors import regions_visible_to
@@ -44,10 +45,6 @@ NUMBER_PREFIX = "XE"
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
-
-
 def money(value: Any, *, field: str, label: str = "金额", required: bool = True, signed: bool = False) -> Decimal | None:
     """Yuan with at most two decimals: positive (or, ``signed``, non-zero), or InvalidInput naming the field."""
     if value is None or str(value).strip() == "":
@@ -67,15 +64,6 @@ def money(value: Any, *, field: str, label: str = "金额", required: bool = Tru
     if abs(amount) > MAX_MONEY:
         raise InvalidInput(f"{label}过大。", field=field, code="bad_amount")
     return amount.quantize(Decimal("0.01"))
-
-
-def _text(value: Any, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-    if len(text) > max_length:
-        raise InvalidInput(f"{label}不能超过 {max_length} 个字。", field=field, code="too_long")
-    return text
 
 
 def _choice(value: Any, choices: Any, *, field: str, required: bool = True) -> str:

@@ -23,6 +23,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import clean_text as _text
 from zhengwu.supervision.choices import CaseStatus, ClueSource, ClueStatus, FlagFamily, FlagStatus, InspectionResult
 from zhengwu.supervision.models import Clue, Flag, Inspection, InspectionCampaign, SupervisionCase
 from zhengwu.supervision.workflow import CASE_WORKFLOW, CLUE_WORKFLOW, FLAG_WORKFLOW, clue_deadline_days, stage_deadline
@@ -113,15 +114,6 @@ def case_close(*, actor: Any, case: SupervisionCase | int, conclusion: str,
 
 def _user_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
-
-
-def _text(value: str, *, field: str, label: str, max_length: int | None = None) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-    if max_length is not None and len(text) > max_length:
-        raise InvalidInput(f"{label}不能超过 {max_length} 字。", field=field, code="too_long")
-    return text
 
 
 def clue_register(*, actor: Any, source: str, description: str, source_reference: str = "",

@@ -22,6 +22,7 @@ from zhengwu.core.errors import Conflict, Forbidden, InvalidInput
 from zhengwu.core.identifiers import validate_credit_code
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import acting_user as _user, clean_text as _text
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Department, Enterprise
 from zhengwu.trading import checks, hooks
@@ -64,10 +65,6 @@ MAX_MONEY = Decimal("99999999999999.99")
 
 # --- helpers ----------------------------------------------------------------------------------------
 
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
-
-
 def _choice(value: Any, choices: Any, field: str) -> str:
     if value not in choices.values:
         raise InvalidInput(f"未知的取值:{value}。", field=field, code="bad_choice")
@@ -98,15 +95,6 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
     return value
-
-
-def _text(value: Any, *, field: str, label: str, max_length: int | None = None) -> str:
-    text = str(value or "").strip()
-    if not text:
-        raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-    if max_length is not None and len(text) > max_length:
-        raise InvalidInput(f"{label}不能超过 {max_length} 个字。", field=field, code="too_long")
-    return text
 
 
 def _acting_for(actor: Any, *, any_permission: str, own_permission: str) -> Enterprise | None:

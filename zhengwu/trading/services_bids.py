@@ -42,6 +42,7 @@ from zhengwu.core.fields import index_for
 from zhengwu.core.identifiers import validate_id_card
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import acting_user as _user
 from zhengwu.trading import sealing
 from zhengwu.trading.choices import OPEN_FOR_BIDS, BidStatus, OpeningOutcome, SealingMode, TenderStatus
 from zhengwu.trading.models import (
@@ -63,10 +64,6 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 def max_bid_bytes() -> int:
     return int(getattr(settings, "ZHENGWU_BID_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
 
 
 def _passphrase(value: Any, *, field: str) -> str:

@@ -25,7 +25,9 @@ from zhengwu.trading.choices import DepositForm, TenderStatus
 from zhengwu.trading.models import BidderRegistration, Deposit, DepositRefundBatch, Section, Tender, TenderSection
 from zhengwu.trading.rules import add_days
 from zhengwu.trading.selectors import deposits_visible_to, rules_for, unrefunded_old
-from zhengwu.trading.services import _text, _user, aware, money
+from zhengwu.core.inputs import acting_user as _user
+from zhengwu.core.inputs import clean_text as _text
+from zhengwu.trading.services import aware, money
 
 _ACCOUNT_DROP = re.compile(r"[\s\-]")
 #: a deposit may be recorded while bids may come in, and after the close for money that arrived in time

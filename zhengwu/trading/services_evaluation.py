@@ -30,6 +30,7 @@ from zhengwu.core.crypto import sm3_hex
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import acting_user as _user
 from zhengwu.trading import checks
 from zhengwu.trading.choices import (
     AwardMode,
@@ -69,10 +70,6 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "k": "0", "drop_extremes": False, "drop_extremes_min": 5,
     "penalty_above": "1", "penalty_below": "0.5",
 }
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
 
 
 def _round(value: Fraction | Decimal) -> Decimal:

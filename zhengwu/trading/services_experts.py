@@ -33,6 +33,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import acting_user as _user, clean_text as _text
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Department, Enterprise
 from zhengwu.org.roles import Role
@@ -65,19 +66,6 @@ from zhengwu.trading.workflow import EXPERT_WORKFLOW
 DRAW_STATUSES = (TenderStatus.PUBLISHED, TenderStatus.AMENDED, TenderStatus.CLOSED, TenderStatus.OPENED)
 EXPERT_RULES = ("committee_min", "expert_share_min", "expert_cooldown_days", "expert_min_credit",
                 "provincial_share_min")
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
-
-
-def _text(value: Any, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-    if len(text) > max_length:
-        raise InvalidInput(f"{label}不能超过 {max_length} 个字。", field=field, code="too_long")
-    return text
 
 
 def specialty_resolve(key: Any, *, field: str = "specialties") -> Specialty:

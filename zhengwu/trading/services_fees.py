@@ -18,15 +18,12 @@ from django.utils import timezone
 from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
+from zhengwu.core.inputs import acting_user as _user
 from zhengwu.trading import checks
 from zhengwu.trading.choices import ProjectType
 from zhengwu.trading.fees import compute_fee, schedule_in_force, tiers_clean
 from zhengwu.trading.models import Award, AwardFee, ServiceFeeSchedule
 from zhengwu.trading.services import money
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
 
 
 def fee_schedule_create(*, actor: Any, project_type: str, effective_from: dt.date, tiers: Any, basis: str,

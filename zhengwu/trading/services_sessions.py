@@ -18,6 +18,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
+from zhengwu.core.inputs import acting_user as _user
 from zhengwu.trading.choices import (
     RemoteSessionStatus,
     SessionEventKind,
@@ -43,10 +44,6 @@ STEPS = (SessionEventKind.SCORING_STARTED, SessionEventKind.SCORING_FINISHED, Se
 #: events that may be recorded before the start (experts arriving, the video link being tested)
 BEFORE_START = (SessionEventKind.CHECK_IN, SessionEventKind.VIDEO_UP, SessionEventKind.VIDEO_DOWN,
                 SessionEventKind.NOTE)
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
 
 
 def _label(actor: Any) -> str:

@@ -33,12 +33,12 @@ Remote cross-region evaluation session (part 5)::
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.workflow import Transition, TransitionContext, Workflow
+from zhengwu.core.inputs import acting_user as _user
 from zhengwu.trading import checks, hooks
 from zhengwu.trading.choices import (
     BidStatus,
@@ -79,10 +79,6 @@ from zhengwu.trading.selectors_sessions import sessions_visible_to
 
 def _rules(tender: Tender):
     return rules_for(project_type=tender.project.project_type, procedure=tender.project.procedure)
-
-
-def _user(actor: Any):
-    return actor if actor is not None and not isinstance(actor, str) else None
 
 
 # --- publish -------------------------------------------------------------------------------------
