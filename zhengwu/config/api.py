@@ -96,6 +96,8 @@ def _register_routers() -> None:
     from zhengwu.fairreview.api import router as fairreview_router
     from zhengwu.supervision.api import router as supervision_router
     from zhengwu.smallprojects.api import router as smallprojects_router
+    from zhengwu.finance.api import router as finance_router
+    from zhengwu.enterprise.api import router as enterprise_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -110,6 +112,8 @@ def _register_routers() -> None:
     api.add_router("/fairreview/", fairreview_router)
     api.add_router("/supervision/", supervision_router)
     api.add_router("/smallprojects/", smallprojects_router)
+    api.add_router("/finance/", finance_router)
+    api.add_router("/enterprise/", enterprise_router)
 
 
 _register_routers()

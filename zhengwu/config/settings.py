@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "zhengwu.fairreview",
     "zhengwu.supervision",
     "zhengwu.smallprojects",
+    "zhengwu.finance",
+    "zhengwu.enterprise",
 ]
 
 MIDDLEWARE = [

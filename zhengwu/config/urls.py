@@ -15,5 +15,7 @@ urlpatterns = [
     path("fairreview/", include("zhengwu.fairreview.urls")),
     path("supervision/", include("zhengwu.supervision.urls")),
     path("smallprojects/", include("zhengwu.smallprojects.urls")),
+    path("finance/", include("zhengwu.finance.urls")),
+    path("enterprise/", include("zhengwu.enterprise.urls")),
     path("", include("zhengwu.core.urls")),
 ]

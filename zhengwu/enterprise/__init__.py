@@ -1,0 +1,1 @@
+"""Enterprise comprehensive service center (企业综合服务中心, DOMAIN.md §7): service sections and their coverage, the demand closed loop (受理、流转、督办、反馈、考核) with escalation and joint consultations, liaison officers, the enterprise portal."""

@@ -1,0 +1,3 @@
+"""Models of enterprise."""
+
+from __future__ import annotations

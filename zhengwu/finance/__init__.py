@@ -1,0 +1,1 @@
+"""Financial services supermarket (金融服务超市): institutions, products (loans, electronic bid guarantees, insurance), enterprise applications and outcomes; guarantees linked to trading deposits so the money freed is computed."""

@@ -1,0 +1,3 @@
+"""Models of finance."""
+
+from __future__ import annotations
