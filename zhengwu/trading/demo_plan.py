@@ -595,7 +595,11 @@ class Planner:
                 continue
             roll = rng.random()
             if fails or roll < 0.8 or (reg.candidate and (competition or roll < 0.9)):
-                reg.price = (a * Decimal(1 + rng.uniform(0.004, 0.03)) + (c - a) * Decimal(rng.random())).quantize(HUNDRED)
+                up, share = rng.uniform(0.004, 0.03), rng.random()
+                if c > a + 2 * HUNDRED:  # between the winner's price and the control price, as most bids are
+                    reg.price = (a + (c - a) * Decimal(0.02 + 0.97 * share)).quantize(HUNDRED)
+                else:  # no room under the control price: a little above the winner
+                    reg.price = (a * Decimal(1 + up) + (c - a) * Decimal(share)).quantize(HUNDRED)
                 reg.price = min(reg.price, c) if reg.candidate else reg.price
             elif roll < 0.9:  # above the control price: rejected
                 reg.price = (c * Decimal(1 + rng.uniform(0.002, 0.02))).quantize(HUNDRED)
