@@ -11,7 +11,7 @@ class FinanceConfig(AppConfig):
         from zhengwu.finance import permissions  # noqa: F401  (grants)
         from zhengwu.core.navigation import NavItem, register
 
-        group = _("企业综合服务中心")
+        group = _("企业服务")
         register(
             NavItem(_("金融产品超市"), "finance:catalog", "finance.view_catalog", group=group, order=620),
             NavItem(_("金融服务申请"), "finance:applications", "finance.view", group=group, order=621),
