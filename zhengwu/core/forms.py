@@ -8,11 +8,14 @@ the form's ``SERVICE_FIELDS`` where the service calls a field differently), or a
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, TypeVar
 
 from django import forms
 
 from zhengwu.core.errors import AppError
+
+T = TypeVar("T")
 
 
 class StyledForm(forms.Form):
@@ -46,3 +49,38 @@ def attach_app_error(form: forms.Form, exc: AppError) -> None:
     name = mapping.get(exc.field or "", exc.field or "")
     known = name in form.fields or name in getattr(form, "ERROR_AREAS", ())
     form.add_error(name if known else None, exc.message)
+
+
+@dataclass
+class Submitted(Generic[T]):
+    """What :func:`submit` did: ``ok`` when the service ran; ``value`` is what it returned; ``status`` is the
+    HTTP status to render the form again with (422 invalid input, or the service's error status)."""
+
+    ok: bool
+    value: T | None = None
+    status: int = 200
+
+
+def submit(form: forms.Form, action: Callable[[dict[str, Any]], T], *,
+           passthrough: tuple[int, ...] = (403, 404)) -> Submitted[T]:
+    """Validate a bound ``form`` and, when valid, run ``action(form.cleaned_data)`` (one service call). A
+    service's :class:`AppError` lands on the field it names (:func:`attach_app_error`); errors whose status is in
+    ``passthrough`` (forbidden, out of scope) are raised for the error page instead.
+
+    The shape every web view that posts a form shares::
+
+        done = submit(form, lambda data: services.thing_do(actor=request.user, **data))
+        if done.ok:
+            return redirect(...)
+        return render(request, template, context, status=done.status)
+    """
+    if not form.is_valid():
+        return Submitted(ok=False, status=422)
+    try:
+        value = action(form.cleaned_data)
+    except AppError as exc:
+        if exc.status in passthrough:
+            raise
+        attach_app_error(form, exc)
+        return Submitted(ok=False, status=exc.status)
+    return Submitted(ok=True, value=value)

@@ -25,6 +25,7 @@ from zhengwu.core.errors import AppError, Forbidden
 from zhengwu.core.web import handles_app_errors, permission_required_403
 from zhengwu.enterprise import exports, selectors, services
 from zhengwu.enterprise.choices import DEMAND_STATUS_TONES, ESCALATION_TONES, DemandStatus
+from zhengwu.core.forms import submit
 from zhengwu.enterprise.forms import (
     AnswerForm,
     AssignmentAnswerForm,
@@ -40,7 +41,6 @@ from zhengwu.enterprise.forms import (
     TaskDoneForm,
     VisitForm,
     WaiveForm,
-    attach_app_error,
 )
 from zhengwu.enterprise.models import Demand
 from zhengwu.enterprise.rendering import is_overdue
@@ -120,19 +120,11 @@ def demand_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = DemandForm(request.POST, for_enterprise=for_enterprise)
-        if form.is_valid():
-            try:
-                demand = services.demand_raise(actor=request.user, **form.cleaned_data)
-            except AppError as exc:
-                if exc.status == 403:
-                    raise
-                attach_app_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("诉求 %(number)s 已受理。") % {"number": demand.number})
-                return redirect("enterprise:detail", pk=demand.pk)
-        else:
-            status = 422
+        done = submit(form, lambda data: services.demand_raise(actor=request.user, **data), passthrough=(403,))
+        if done.ok:
+            messages.success(request, _("诉求 %(number)s 已受理。") % {"number": done.value.number})
+            return redirect("enterprise:detail", pk=done.value.pk)
+        status = done.status
     else:
         form = DemandForm(for_enterprise=for_enterprise)
     return render(request, "enterprise/new.html", {"form": form, "for_enterprise": for_enterprise}, status=status)
@@ -212,20 +204,13 @@ def _step(name: str, form_class: type, call: Callable[[HttpRequest, Demand, Any]
             raise Forbidden(_("您没有执行此操作的权限。"))
         demand = selectors.demand_get(user=request.user, pk=pk)
         form = form_class(request.POST, prefix=name)
-        status = 422
-        if form.is_valid():
-            try:
-                call(request, demand, form, **kwargs)
-            except AppError as exc:
-                if exc.status in (403, 404):
-                    raise
-                attach_app_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, done)
-                return redirect("enterprise:detail", pk=pk)
+        result = submit(form, lambda data: call(request, demand, form, **kwargs))
+        if result.ok:
+            messages.success(request, done)
+            return redirect("enterprise:detail", pk=pk)
         demand = selectors.demand_get(user=request.user, pk=pk)
-        return render(request, "enterprise/detail.html", _detail_context(request, demand, {name: form}), status=status)
+        return render(request, "enterprise/detail.html", _detail_context(request, demand, {name: form}),
+                      status=result.status)
 
     view.__name__ = f"demand_{name}"
     return view
@@ -430,21 +415,13 @@ def liaison(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = VisitForm(request.POST, enterprises=enterprises)
-        if form.is_valid():
-            try:
-                services.visit_log(actor=user, enterprise=int(form.cleaned_data["enterprise"]),
-                                   visited_on=form.cleaned_data["visited_on"], content=form.cleaned_data["content"],
-                                   demands=form.demands())
-            except AppError as exc:
-                if exc.status in (403, 404):
-                    raise
-                attach_app_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("走访记录已登记。"))
-                return redirect("enterprise:liaison")
-        else:
-            status = 422
+        done = submit(form, lambda data: services.visit_log(
+            actor=user, enterprise=int(data["enterprise"]), visited_on=data["visited_on"], content=data["content"],
+            demands=form.demands()))
+        if done.ok:
+            messages.success(request, _("走访记录已登记。"))
+            return redirect("enterprise:liaison")
+        status = done.status
     else:
         form = VisitForm(enterprises=enterprises, initial={"visited_on": timezone.localdate()})
     period_form, period = _period(request)

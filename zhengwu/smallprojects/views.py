@@ -18,8 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhengwu.core.errors import AppError
 from zhengwu.core.web import handles_app_errors, permission_required_403
+from zhengwu.core.forms import submit
 from zhengwu.smallprojects import alerts, selectors, services
 from zhengwu.smallprojects.choices import CHECKPOINT_TONES, PROJECT_STATUS_TONES, AlertRule, ProjectStatus
 from zhengwu.smallprojects.forms import (
@@ -29,7 +29,6 @@ from zhengwu.smallprojects.forms import (
     FilterForm,
     PaymentForm,
     ProjectForm,
-    attach_app_error,
 )
 from zhengwu.smallprojects.models import SmallProject
 from zhengwu.smallprojects.rendering import alert_dict, flag_url
@@ -74,19 +73,12 @@ def project_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ProjectForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                project = services.small_project_register(actor=request.user, **form.cleaned_data)
-            except AppError as exc:
-                if exc.status == 403:
-                    raise
-                attach_app_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("项目 %(number)s 已登记。") % {"number": project.number})
-                return redirect("smallprojects:detail", pk=project.pk)
-        else:
-            status = 422
+        done = submit(form, lambda data: services.small_project_register(actor=request.user, **data),
+                      passthrough=(403,))
+        if done.ok:
+            messages.success(request, _("项目 %(number)s 已登记。") % {"number": done.value.number})
+            return redirect("smallprojects:detail", pk=done.value.pk)
+        status = done.status
     else:
         form = ProjectForm(user=request.user)
     return render(request, "smallprojects/new.html", {"form": form,
@@ -155,21 +147,13 @@ def _record(name: str):
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         project = selectors.small_project_get(user=request.user, pk=pk)
         form = FORMS[name](request.POST, prefix=name)
-        status = 422
-        if form.is_valid():
-            try:
-                call(request, project, form.cleaned_data)
-            except AppError as exc:
-                if exc.status in (403, 404):
-                    raise
-                attach_app_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("已记录。"))
-                return redirect("smallprojects:detail", pk=pk)
+        done = submit(form, lambda data: call(request, project, data))
+        if done.ok:
+            messages.success(request, _("已记录。"))
+            return redirect("smallprojects:detail", pk=pk)
         project = selectors.small_project_get(user=request.user, pk=pk)
         return render(request, "smallprojects/detail.html", _detail_context(request, project, {name: form}),
-                      status=status)
+                      status=done.status)
 
     view.__name__ = f"project_{name}"
     return view

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhengwu.core.audit import events_for
 from zhengwu.core.errors import AppError, InvalidInput
 from zhengwu.core.web import handles_app_errors, permission_required_403
+from zhengwu.core.forms import submit
 from zhengwu.org.selectors import enterprises_visible_to
 from zhengwu.supervision import selectors, services
 from zhengwu.supervision.choices import (
@@ -313,22 +314,16 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def clue_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     clue = selectors.clue_get(user=request.user, pk=pk)
     form = ClueStageForm(request.POST, prefix=action)
-    status = 422
-    if form.is_valid():
-        try:
-            services.clue_transition(actor=request.user, clue=clue.pk, action=action,
-                                     reason=form.cleaned_data.get("reason", ""), days=form.cleaned_data.get("days"),
-                                     version=_version(request))
-        except AppError as exc:
-            attach_app_error(form, exc)
-            status = exc.status
-        else:
-            label = CLUE_WORKFLOW.transition(action).label
-            messages.success(request, _("已%(action)s。") % {"action": label})
-            return redirect("supervision:clue", pk=pk)
+    done = submit(form, lambda data: services.clue_transition(
+        actor=request.user, clue=clue.pk, action=action, reason=data.get("reason", ""), days=data.get("days"),
+        version=_version(request)), passthrough=())
+    if done.ok:
+        label = CLUE_WORKFLOW.transition(action).label
+        messages.success(request, _("已%(action)s。") % {"action": label})
+        return redirect("supervision:clue", pk=pk)
     clue = selectors.clue_get(user=request.user, pk=pk)
     return render(request, "supervision/clue_detail.html",
-                  _clue_context(request, clue, failed=action, failed_form=form), status=status)
+                  _clue_context(request, clue, failed=action, failed_form=form), status=done.status)
 
 
 # --- inspections -----------------------------------------------------------------------------------------
@@ -343,19 +338,13 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             return redirect("supervision:campaigns")
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                campaign = services.campaign_create(actor=request.user, name=data["name"],
-                                                    period_start=data["period_start"],
-                                                    period_end=data["period_end"], scope=data["scope"])
-            except AppError as exc:
-                attach_app_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("专项排查已创建。"))
-                return redirect("supervision:campaign", pk=campaign.pk)
+        done = submit(form, lambda data: services.campaign_create(
+            actor=request.user, name=data["name"], period_start=data["period_start"],
+            period_end=data["period_end"], scope=data["scope"]), passthrough=())
+        if done.ok:
+            messages.success(request, _("专项排查已创建。"))
+            return redirect("supervision:campaign", pk=done.value.pk)
+        status = done.status
     return render(request, "supervision/campaigns.html",
                   {"campaigns": selectors.campaigns_with_figures(user=request.user), "form": form,
                    "figures": selectors.inspection_statistics(user=request.user)}, status=status)
@@ -385,22 +374,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     form = InspectionForm(request.POST)
-    status = 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            project = _project_by_number(request.user, data["project"])
-            services.inspection_record(actor=request.user, campaign=campaign, project=project,
-                                       inspected_on=data["inspected_on"], result=data["result"],
-                                       findings=data["findings"])
-        except AppError as exc:
-            attach_app_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("排查结果已登记。"))
-            return redirect("supervision:campaign", pk=pk)
+    done = submit(form, lambda data: services.inspection_record(
+        actor=request.user, campaign=campaign, project=_project_by_number(request.user, data["project"]),
+        inspected_on=data["inspected_on"], result=data["result"], findings=data["findings"]), passthrough=())
+    if done.ok:
+        messages.success(request, _("排查结果已登记。"))
+        return redirect("supervision:campaign", pk=pk)
     return render(request, "supervision/campaign_detail.html", _campaign_context(request, campaign, form),
-                  status=status)
+                  status=done.status)
 
 
 @require_POST
