@@ -98,6 +98,8 @@ def _register_routers() -> None:
     from zhengwu.smallprojects.api import router as smallprojects_router
     from zhengwu.finance.api import router as finance_router
     from zhengwu.enterprise.api import router as enterprise_router
+    from zhengwu.approvals.api import router as approvals_router
+    from zhengwu.projectservice.api import router as projectservice_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -114,6 +116,8 @@ def _register_routers() -> None:
     api.add_router("/smallprojects/", smallprojects_router)
     api.add_router("/finance/", finance_router)
     api.add_router("/enterprise/", enterprise_router)
+    api.add_router("/approvals/", approvals_router)
+    api.add_router("/projectservice/", projectservice_router)
 
 
 _register_routers()

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "zhengwu.smallprojects",
     "zhengwu.finance",
     "zhengwu.enterprise",
+    "zhengwu.approvals",
+    "zhengwu.projectservice",
 ]
 
 MIDDLEWARE = [

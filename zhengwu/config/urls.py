@@ -17,5 +17,7 @@ urlpatterns = [
     path("smallprojects/", include("zhengwu.smallprojects.urls")),
     path("finance/", include("zhengwu.finance.urls")),
     path("enterprise/", include("zhengwu.enterprise.urls")),
+    path("approvals/", include("zhengwu.approvals.urls")),
+    path("projectservice/", include("zhengwu.projectservice.urls")),
     path("", include("zhengwu.core.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Investment project approval (投资项目审批, DOMAIN.md §8): projects and their stages, combined applications (多合一) fanned out to parallel cases and fanned in to one combined approval, timing against the sequential baseline and the low-risk 3-working-day target."""

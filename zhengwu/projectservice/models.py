@@ -1,0 +1,3 @@
+"""Models of projectservice."""
+
+from __future__ import annotations
