@@ -28,3 +28,27 @@ class Stage(models.TextChoices):
 
 
 STAGE_ORDER = [Stage.LAND_PLANNING, Stage.CONSTRUCTION_PLANNING, Stage.CONSTRUCTION_PERMIT, Stage.COMPLETION]
+
+STAGE_INDEX = {stage.value: i for i, stage in enumerate(STAGE_ORDER)}
+
+
+class ApplicationStatus(models.TextChoices):
+    """A combined application (多合一): its items run in parallel as cases of the cases app."""
+
+    IN_PROGRESS = "in_progress", _("并联办理中")
+    READY = "ready", _("待出具批件")
+    ISSUED = "issued", _("已出具批件")
+    STOPPED = "stopped", _("已终止")
+
+
+APPLICATION_STATUS_TONES = {
+    ApplicationStatus.IN_PROGRESS: "blue",
+    ApplicationStatus.READY: "yellow",
+    ApplicationStatus.ISSUED: "green",
+    ApplicationStatus.STOPPED: "red",
+}
+
+#: the working-day target of a low-risk project's construction permit (DOMAIN.md §13)
+LOW_RISK_PERMIT_TARGET_DAYS = 3
+#: the 2024 goal: average elapsed working days 20 % below the year before
+YEAR_ON_YEAR_GOAL_PERCENT = 20
