@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from zhengwu.core.admin import ReadOnlyAdmin
+
 from zhengwu.approvals.models import (
     ApplicationItem,
     Bundle,
@@ -12,30 +14,19 @@ from zhengwu.approvals.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(InvestmentProject)
-class InvestmentProjectAdmin(ReadOnly):
+class InvestmentProjectAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "investor", "project_type", "risk_class", "township", "total_investment")
     list_filter = ("project_type", "risk_class")
     search_fields = ("code", "name")
 
 
 @admin.register(CombinedApplication)
-class CombinedApplicationAdmin(ReadOnly):
+class CombinedApplicationAdmin(ReadOnlyAdmin):
     list_display = ("number", "project", "bundle", "stage", "status", "received_at", "document_number")
     list_filter = ("status", "stage")
     search_fields = ("number", "document_number")
 
 
 for model in (StageItem, Bundle, BundleItem, ApplicationItem):
-    admin.site.register(model, ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)

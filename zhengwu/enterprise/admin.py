@@ -3,6 +3,8 @@ reorder, deactivate); everything else is read-only (every write goes through the
 
 from django.contrib import admin
 
+from zhengwu.core.admin import ReadOnlyAdmin
+
 from zhengwu.enterprise.models import (
     Consultation,
     ConsultationTask,
@@ -17,17 +19,6 @@ from zhengwu.enterprise.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ServiceSection)
 class ServiceSectionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "order", "active")
@@ -38,7 +29,7 @@ class ServiceSectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Demand)
-class DemandAdmin(ReadOnly):
+class DemandAdmin(ReadOnlyAdmin):
     list_display = ("number", "title", "enterprise", "channel", "section", "status", "deadline")
     list_filter = ("status", "channel", "section")
     search_fields = ("number", "title")
@@ -47,4 +38,4 @@ class DemandAdmin(ReadOnly):
 
 for model in (SectionItem, DemandAssignment, Escalation, DemandRating, Consultation, ConsultationTask,
               LiaisonAssignment, LiaisonVisit):
-    admin.site.register(model, ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)

@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from zhengwu.core.admin import ReadOnlyAdmin
+
 from zhengwu.core.errors import AppError
 from zhengwu.fairreview import scanner, services
 from zhengwu.fairreview.models import Finding, Review, Rule
@@ -57,30 +59,23 @@ class RuleAdmin(admin.ModelAdmin):
             obj.pk = services.rule_create(actor=request.user, **values).pk
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class RuleKeepersReadOnlyAdmin(ReadOnlyAdmin):
+    """Reviews and findings: read-only, and only for those who keep the rule list."""
+
     def has_module_permission(self, request):  # noqa: ANN001
         return request.user.has_perm("fairreview.manage_rules")
 
     def has_view_permission(self, request, obj=None):  # noqa: ANN001
         return request.user.has_perm("fairreview.manage_rules")
 
-    def has_add_permission(self, request):  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001
-        return False
-
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(RuleKeepersReadOnlyAdmin):
     list_display = ("tender", "reviewed_at", "reviewed_by_label", "found", "new", "resolved", "open", "digest")
     exclude = ("documents_text", "announcement")
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyAdmin):
+class FindingAdmin(RuleKeepersReadOnlyAdmin):
     list_display = ("tender", "rule", "excerpt", "accepted_at", "resolved_at")
     list_filter = ("rule__category",)

@@ -3,18 +3,9 @@ services and the workflow (every change audited); the admin is for looking thing
 
 from django.contrib import admin
 
+from zhengwu.core.admin import ReadOnlyAdmin
+
 from zhengwu.supervision.models import Clue, Flag, Inspection, InspectionCampaign, SupervisionCase
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001
-        return False
 
 
 @admin.register(Flag)

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from zhengwu.core.admin import ReadOnlyAdmin
+
 from zhengwu.core.errors import AppError
 from zhengwu.trading import services
 from zhengwu.trading.models import (
@@ -96,17 +98,6 @@ class RuleValueAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):  # noqa: ANN001
         return ("rule_set", "code") if obj is not None else ()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001
-        return False
 
 
 class SectionInline(admin.TabularInline):
