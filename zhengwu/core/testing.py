@@ -46,3 +46,33 @@ def make_user(*, role: str, username: str | None = None, department: Department 
     user.set_password(password)
     user.save()
     return user
+
+
+class JsonApi:
+    """A logged-in JSON client for one API router: ``api = JsonApi("/api/v1/things")``, then
+    ``api.post(user, "/items", {...})`` and ``api.get(user, "/items", q="x")``."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def client(self, user: Any) -> Any:
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def post(self, user: Any, url: str, data: Any = None) -> Any:
+        return self.client(user).post(f"{self.prefix}{url}", data or {}, content_type="application/json")
+
+    def get(self, user: Any, url: str, **params: Any) -> Any:
+        return self.client(user).get(f"{self.prefix}{url}", params)
+
+
+def assert_error(response: Any, status: int, field: str | None) -> dict[str, Any]:
+    """The API's one error shape: ``status``, the ``field`` it names, and a message."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["field"] == field
+    assert body["message"]
+    return body

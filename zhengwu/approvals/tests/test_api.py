@@ -4,36 +4,18 @@ error format (422 naming the field, 409 on an early issue) and the scope (enterp
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from zhengwu.approvals.models import CombinedApplication
 from zhengwu.approvals.testing import credit
 from zhengwu.cases import services as case_services
+from zhengwu.core.testing import JsonApi, assert_error
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/approvals"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(user, url, data=None):
-    return client_for(user).post(f"{API}{url}", data or {}, content_type="application/json")
-
-
-def get(user, url, **params):
-    return client_for(user).get(f"{API}{url}", params)
-
-
-def assert_error(response, status: int, field: str | None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["field"] == field
-    assert body["message"]
-    return body
+_api = JsonApi(API)
+client_for = _api.client
+post = _api.post
+get = _api.get
 
 
 def test_an_enterprise_files_an_application_and_the_admin_issues_it_after_all_approvals(world):

@@ -6,28 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 
+from zhengwu.core.testing import JsonApi
 from zhengwu.enterprise import services
 from zhengwu.enterprise.models import Demand
 from zhengwu.enterprise.testing import MOBILE, credit, routed, section
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/enterprise"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(user, url, data=None):
-    return client_for(user).post(f"{API}{url}", data or {}, content_type="application/json")
-
-
-def get(user, url, **params):
-    return client_for(user).get(f"{API}{url}", params)
+_api = JsonApi(API)
+client_for = _api.client
+post = _api.post
+get = _api.get
 
 
 def error(response, status: int, field: str | None) -> dict:

@@ -4,15 +4,18 @@ enterprise sees only its own applications: 404 on another's), the workflow throu
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from zhengwu.core.testing import make_enterprise, make_user
+from zhengwu.core.testing import JsonApi, assert_error, make_enterprise, make_user
 from zhengwu.finance.choices import ProductKind
 from zhengwu.finance.testing import credit, make_institution, make_product
 from zhengwu.org.roles import Role
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/finance"
+_api = JsonApi(API)
+client_for = _api.client
+post = _api.post
+get = _api.get
 
 
 @pytest.fixture
@@ -25,26 +28,6 @@ def world():
             "a": make_user(role=Role.ENTERPRISE_USER, enterprise=ent_a),
             "b": make_user(role=Role.ENTERPRISE_USER, enterprise=ent_b),
             "leader": make_user(role=Role.LEADER), "citizen": make_user(role=Role.CITIZEN)}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(user, url, data=None):
-    return client_for(user).post(f"{API}{url}", data or {}, content_type="application/json")
-
-
-def get(user, url):
-    return client_for(user).get(f"{API}{url}")
-
-
-def assert_error(response, status, field):
-    assert response.status_code == status, response.content
-    assert response.json()["field"] == field
-    assert response.json()["message"]
 
 
 def test_an_enterprise_applies_and_the_desk_takes_it_to_disbursed(world):

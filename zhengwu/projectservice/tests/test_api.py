@@ -4,32 +4,15 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+
+from zhengwu.core.testing import JsonApi, assert_error
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/projectservice"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(user, url, data=None):
-    return client_for(user).post(f"{API}{url}", data or {}, content_type="application/json")
-
-
-def get(user, url, **params):
-    return client_for(user).get(f"{API}{url}", params)
-
-
-def assert_error(response, status: int, field: str | None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["field"] == field
-    assert body["message"]
-    return body
+_api = JsonApi(API)
+client_for = _api.client
+post = _api.post
+get = _api.get
 
 
 def test_the_center_assigns_an_agent_who_records_actions_read_in_the_support(world):

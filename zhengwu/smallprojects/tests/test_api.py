@@ -6,12 +6,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from zhengwu.core.testing import make_region_tree, make_user
+from zhengwu.core.testing import JsonApi, assert_error, make_region_tree, make_user
 from zhengwu.org.roles import Role
 from zhengwu.smallprojects.testing import contracted, credit
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/smallprojects"
+_api = JsonApi(API)
+client_for = _api.client
+post = _api.post
 
 
 @pytest.fixture
@@ -24,24 +27,6 @@ def world():
         "supervisor": make_user(role=Role.SUPERVISOR),
         "citizen": make_user(role=Role.CITIZEN),
     }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(user, url, data=None):
-    return client_for(user).post(f"{API}{url}", data or {}, content_type="application/json")
-
-
-def assert_error(response, status: int, field: str | None) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["field"] == field
-    assert body["message"]
-    return body
 
 
 def project_body(world, **extra) -> dict:
