@@ -100,6 +100,8 @@ def _register_routers() -> None:
     from zhengwu.enterprise.api import router as enterprise_router
     from zhengwu.approvals.api import router as approvals_router
     from zhengwu.projectservice.api import router as projectservice_router
+    from zhengwu.intermediary.api import router as intermediary_router
+    from zhengwu.village.api import router as village_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -118,6 +120,8 @@ def _register_routers() -> None:
     api.add_router("/enterprise/", enterprise_router)
     api.add_router("/approvals/", approvals_router)
     api.add_router("/projectservice/", projectservice_router)
+    api.add_router("/intermediary/", intermediary_router)
+    api.add_router("/village/", village_router)
 
 
 _register_routers()

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "zhengwu.enterprise",
     "zhengwu.approvals",
     "zhengwu.projectservice",
+    "zhengwu.intermediary",
+    "zhengwu.village",
 ]
 
 MIDDLEWARE = [

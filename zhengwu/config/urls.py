@@ -19,5 +19,7 @@ urlpatterns = [
     path("enterprise/", include("zhengwu.enterprise.urls")),
     path("approvals/", include("zhengwu.approvals.urls")),
     path("projectservice/", include("zhengwu.projectservice.urls")),
+    path("intermediary/", include("zhengwu.intermediary.urls")),
+    path("village/", include("zhengwu.village.urls")),
     path("", include("zhengwu.core.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Online intermediary supermarket (网上中介超市, DOMAIN.md §9): agencies with qualifications and credit, the public service list, purchases with direct choice, reproducible random draw, lowest price or scoring, deals, contracts, ratings and the periodic clean-up."""

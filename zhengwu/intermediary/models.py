@@ -1,0 +1,3 @@
+"""Models of intermediary."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Village-level service (办事不出村, DOMAIN.md §6): village service stations and their renovation, the village directory and its coverage, agents with training, cases credited to agents, and the star rating."""

@@ -1,0 +1,3 @@
+"""Models of village."""
+
+from __future__ import annotations
