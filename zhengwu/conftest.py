@@ -102,3 +102,14 @@ def _default_language_after_each_test():
     translation.activate(dj_settings.LANGUAGE_CODE)
     yield
     translation.activate(dj_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_district_name():
+    """The district's name is read from the region tree once per process; each test rolls its rows back, so
+    it must not see the name an earlier test's regions left in that cache."""
+    from zhengwu.core.context_processors import _district_from_regions
+
+    _district_from_regions.cache_clear()
+    yield
+    _district_from_regions.cache_clear()

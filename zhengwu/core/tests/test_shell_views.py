@@ -80,6 +80,20 @@ def test_login_page_uses_the_configured_district_name(client, db, settings) -> N
     assert "婺城区政务服务一体化平台" in client.get(reverse("login")).content.decode()
 
 
+def test_without_a_configured_name_the_district_at_the_root_of_the_region_tree_names_the_platform(
+        client, db, settings) -> None:  # noqa: ANN001
+    from zhengwu.core.testing import make_region_tree
+
+    settings.ZHENGWU = {**settings.ZHENGWU, "DISTRICT_NAME": None}
+    assert "示范区政务服务一体化平台" in client.get(reverse("login")).content.decode()  # no regions yet
+
+    from zhengwu.core.context_processors import _district_from_regions
+
+    _district_from_regions.cache_clear()  # read once per process: a new district is seen after a restart
+    district = make_region_tree()["district"]
+    assert f"{district.name}政务服务一体化平台" in client.get(reverse("login")).content.decode()
+
+
 def test_a_signed_in_user_visiting_login_goes_to_the_dashboard(client, center_admin) -> None:  # noqa: ANN001
     client.force_login(center_admin)
     response = client.get(reverse("login"))
