@@ -194,11 +194,12 @@ def _receive_form(request: HttpRequest, data: Any = None) -> CaseReceiveForm:
     townships = regions.filter(pk__in=org_selectors.townships().values("pk"))
     # The villages offered are those of the chosen township (htmx refills them when it changes);
     # with no township chosen, any village may be posted: the service derives the township from it.
+    # A user who sees no township (a village agent) is offered the village(s) of its scope at once.
     township_id = str(data.get("township") or "") if data is not None else ""
     villages = regions.filter(level=RegionLevel.VILLAGE)
     if township_id.isdigit():
         villages = villages.filter(parent_id=int(township_id))
-    elif data is None:
+    elif data is None and townships.exists():
         villages = villages.none()
     return CaseReceiveForm(data, items=_items_for(request), townships=townships, villages=villages)
 

@@ -350,6 +350,23 @@ def test_the_receive_form_lists_the_clerks_own_department_first(clerk_a, item_a,
     assert html.index("A-001") < html.index("0-FIRST-BY-CODE")
 
 
+def test_a_village_agent_is_offered_its_own_village_and_receives_a_village_level_case_there(dept_a):
+    tree = make_region_tree(townships=1, villages_per_township=2)
+    own, other = tree["villages"]
+    agent = make_user(role=Role.VILLAGE_AGENT, region=own)
+    item = make_item(department=dept_a, code="A-V", level_village=True, village_assisted=True)
+    client = login(agent)
+
+    html = client.get(reverse("cases:receive")).content.decode()
+    response = client.post(reverse("cases:receive"), receive_form(item, channel=Channel.AGENT, level="village",
+                                                                  village=own.pk))
+
+    assert f'<option value="{own.pk}"' in html and f'<option value="{other.pk}"' not in html
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.village, case.township, case.channel) == (own, tree["townships"][0], Channel.AGENT)
+
+
 # --- detail -------------------------------------------------------------------------------------------
 
 def test_the_detail_shows_the_buttons_the_workflow_offers_and_the_timeline(case_a, clerk_a):
