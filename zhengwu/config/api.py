@@ -102,6 +102,7 @@ def _register_routers() -> None:
     from zhengwu.projectservice.api import router as projectservice_router
     from zhengwu.intermediary.api import router as intermediary_router
     from zhengwu.village.api import router as village_router
+    from zhengwu.retrieval.api import router as retrieval_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -122,6 +123,7 @@ def _register_routers() -> None:
     api.add_router("/projectservice/", projectservice_router)
     api.add_router("/intermediary/", intermediary_router)
     api.add_router("/village/", village_router)
+    api.add_router("/retrieval/", retrieval_router)
 
 
 _register_routers()

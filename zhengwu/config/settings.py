@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "zhengwu.projectservice",
     "zhengwu.intermediary",
     "zhengwu.village",
+    "zhengwu.retrieval",
 ]
 
 MIDDLEWARE = [

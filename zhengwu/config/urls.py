@@ -21,5 +21,6 @@ urlpatterns = [
     path("projectservice/", include("zhengwu.projectservice.urls")),
     path("intermediary/", include("zhengwu.intermediary.urls")),
     path("village/", include("zhengwu.village.urls")),
+    path("retrieval/", include("zhengwu.retrieval.urls")),
     path("", include("zhengwu.core.urls")),
 ]

@@ -1,0 +1,5 @@
+"""The retrieval API (a ninja Router mounted at /api/v1/retrieval/)."""
+
+from ninja import Router
+
+router = Router(tags=["retrieval"])
