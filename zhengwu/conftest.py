@@ -113,3 +113,13 @@ def _forget_the_district_name():
     _district_from_regions.cache_clear()
     yield
     _district_from_regions.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Every test starts and ends with an empty ``zhengwu.core.sms.outbox`` (the locmem SMS backend's list)."""
+    from zhengwu.core import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()

@@ -245,6 +245,27 @@ ZHENGWU_OCDS_PREFIX = env("ZHENGWU_OCDS_PREFIX", "")
 ZHENGWU_OCDS_PUBLISHER = env("ZHENGWU_OCDS_PUBLISHER", "")
 ZHENGWU_OCDS_PAGE_SIZE = env_int("ZHENGWU_OCDS_PAGE_SIZE", 100)
 
+# Third-party information retrieval (DOMAIN.md §12; docs/retrieval-external.md): the systems outside the platform
+# that answer items. "class" and "label" are read by retrieval.external.adapter_for, the other keys go to the class.
+# base_url "simulator:" answers from the built-in stand-in (demo, offline install); production warns (retrieval.W001).
+ZHENGWU_RETRIEVAL_ADAPTERS = {
+    "lawyer_online": {
+        "class": "zhengwu.retrieval.external.lawyer_online.LawyerOnlineAdapter",
+        "label": "律师在线(省司法厅)",
+        "base_url": env("ZHENGWU_LAWYER_ONLINE_URL") or "simulator:",
+        "key_id": env("ZHENGWU_LAWYER_ONLINE_KEY_ID") or "zhengwu-demo",
+        "api_key": env("ZHENGWU_LAWYER_ONLINE_KEY") or "dev-insecure-lawyer-online-demo-key",
+        "timeout": float(env("ZHENGWU_LAWYER_ONLINE_TIMEOUT") or 5),
+        "retries": env_int("ZHENGWU_LAWYER_ONLINE_RETRIES", 2),
+    },
+}
+
+# Text messages (core/sms.py): "console" logs them (masked phone) on the logger zhengwu.sms, "locmem" keeps them
+# in zhengwu.core.sms.outbox (tests), "http" POSTs {"phone", "text", "purpose"} as JSON to ZHENGWU_SMS_URL.
+ZHENGWU_SMS_BACKEND = env("ZHENGWU_SMS_BACKEND") or "console"
+ZHENGWU_SMS_URL = env("ZHENGWU_SMS_URL") or ""
+ZHENGWU_SMS_TIMEOUT = float(env("ZHENGWU_SMS_TIMEOUT") or 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,3 +19,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # on its first render in a process, which the pages' query budgets should not count. The region-tree path has
 # its own test (core/tests/test_shell_views.py).
 ZHENGWU = {**ZHENGWU, "DISTRICT_NAME": "示范区"}  # noqa: F405
+
+# Text messages stay in zhengwu.core.sms.outbox (emptied around each test by zhengwu/conftest.py).
+ZHENGWU_SMS_BACKEND = "locmem"
