@@ -22,3 +22,7 @@ ZHENGWU = {**ZHENGWU, "DISTRICT_NAME": "示范区"}  # noqa: F405
 
 # Text messages stay in zhengwu.core.sms.outbox (emptied around each test by zhengwu/conftest.py).
 ZHENGWU_SMS_BACKEND = "locmem"
+
+# Jobs enqueued by the code under test (huey tasks sent on commit) run at once, in process, with huey's in-memory
+# storage: nothing piles up in var/huey.sqlite3, and a browser journey sees the job's effect.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

@@ -59,3 +59,10 @@ class Conflict(AppError):
 
     status = 409
     default_code = "conflict"
+
+
+class Gone(AppError):
+    """The thing existed but is no longer available (410): an expired answer or link, a withdrawn consent."""
+
+    status = 410
+    default_code = "gone"
