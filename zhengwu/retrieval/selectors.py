@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
@@ -198,18 +199,18 @@ def deadline_state(item: RequestItem, *, now: dt.datetime | None = None) -> str:
 # --- the access log -----------------------------------------------------------------------------------------
 
 ACCESS_ACTIONS = {
-    "retrievalrequest.create": "发起请求",
-    "consent.grant": "授权",
-    "consent.refuse": "拒绝授权",
-    "consent.expire": "授权码过期",
-    "consent.withdraw": "撤回授权",
-    "requestitem.view": "部门查看",
-    "requestitem.answer": "答复",
-    "requestitem.receive": "外部系统答复",
-    "requestitem.give_up": "外部系统不可用",
-    "retrievalrequest.deliver": "交付",
-    "requestitem.read": "查阅",
-    "requestitem.verify": "核验",
+    "retrievalrequest.create": gettext_lazy("发起请求"),
+    "consent.grant": gettext_lazy("授权"),
+    "consent.refuse": gettext_lazy("拒绝授权"),
+    "consent.expire": gettext_lazy("授权码过期"),
+    "consent.withdraw": gettext_lazy("撤回授权"),
+    "requestitem.view": gettext_lazy("部门查看"),
+    "requestitem.answer": gettext_lazy("答复"),
+    "requestitem.receive": gettext_lazy("外部系统答复"),
+    "requestitem.give_up": gettext_lazy("外部系统不可用"),
+    "retrievalrequest.deliver": gettext_lazy("交付"),
+    "requestitem.read": gettext_lazy("查阅"),
+    "requestitem.verify": gettext_lazy("核验"),
 }
 
 
@@ -233,9 +234,9 @@ def access_log(request: RetrievalRequest) -> list[dict[str, Any]]:
     for e in events:
         user = users.get(e.actor_id)
         if user is not None and request.subject_person_id and user.person_id == request.subject_person_id:
-            who = "本人"
+            who = gettext("本人")
         elif user is not None and user.enterprise_id and user.enterprise_id == request.subject_enterprise_id:
-            who = "本企业"
+            who = gettext("本企业")
         elif user is not None and user.department_id:
             who = user.department.name
         elif user is not None and user.enterprise_id:
@@ -243,14 +244,14 @@ def access_log(request: RetrievalRequest) -> list[dict[str, Any]]:
         elif user is not None:
             who = user.display_name or user.username
         elif e.action.startswith("consent."):
-            who = "本人(短信链接)" if e.action != "consent.expire" else "系统"
+            who = gettext("本人(短信链接)") if e.action != "consent.expire" else gettext("系统")
         elif e.action == "requestitem.verify":
-            who = "核验人"
+            who = gettext("核验人")
         elif e.action == "requestitem.receive" and e.object_id in items:
-            who = f"{items[e.object_id][1]}(外部系统)"
+            who = gettext("%(system)s(外部系统)") % {"system": items[e.object_id][1]}
         else:
-            who = "系统"
-        what = ACCESS_ACTIONS[e.action]
+            who = gettext("系统")
+        what = str(ACCESS_ACTIONS[e.action])
         if e.object_type == "retrieval.requestitem" and e.object_id in items:
             what = f"{what}:{items[e.object_id][0]}"
         rows.append({"at": e.created_at, "who": who, "what": what, "action": e.action})

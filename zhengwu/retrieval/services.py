@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhengwu.core import audit, calendar
 from zhengwu.core.crypto import blind_index
@@ -442,7 +443,8 @@ def consent_by_code(*, code: str, now: dt.datetime | None = None) -> Consent:
 
 
 def identity_hint(consent: Consent) -> str:
-    return "身份证号码后 4 位" if consent.request.subject_kind == SubjectKind.PERSON else "统一社会信用代码后 4 位"
+    return (gettext("身份证号码后 4 位") if consent.request.subject_kind == SubjectKind.PERSON
+            else gettext("统一社会信用代码后 4 位"))
 
 
 def _identity_matches(consent: Consent, identity: str) -> bool:
