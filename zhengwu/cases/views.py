@@ -95,12 +95,16 @@ def _rows(cases: Any, *, now: datetime) -> list[CaseRow]:
 
 
 def _filter_choices(request: HttpRequest, names: tuple[str, ...]) -> dict[str, list[tuple[Any, Any]]]:
+    return filter_choices_for(request.user, names)
+
+
+def filter_choices_for(user: Any, names: tuple[str, ...]) -> dict[str, list[tuple[Any, Any]]]:
     choices: dict[str, list[tuple[Any, Any]]] = {}
     if "department_id" in names:
-        choices["department_id"] = list(org_selectors.departments_visible_to(request.user)
+        choices["department_id"] = list(org_selectors.departments_visible_to(user)
                                         .values_list("pk", "name"))
     if "township_id" in names:
-        choices["township_id"] = list(org_selectors.regions_visible_to(request.user)
+        choices["township_id"] = list(org_selectors.regions_visible_to(user)
                                       .filter(pk__in=org_selectors.townships().values("pk"))
                                       .values_list("pk", "name"))
     return choices
@@ -147,20 +151,33 @@ def _filtered(form: CaseFilterForm, qs: QuerySet[Case]) -> QuerySet[Case] | None
 
 # --- inbox and list --------------------------------------------------------------------------
 
+def inbox_filtered(user: Any, params: Any, *, now: datetime) -> tuple[CaseFilterForm, QuerySet[Case], Any]:
+    """The inbox's form, its unfiltered base and its filtered rows (None on bad input): the screen and its
+    Excel export (cases/exports.py) read the same rows."""
+    form = CaseFilterForm(params, fields=INBOX_FILTERS, primary=("q", "deadline"),
+                          choices={"status": [(s.value, s.label) for s in OPEN_STATUSES]})
+    base = selectors.inbox_for(user=user, now=now)
+    return form, base, _filtered(form, base)
+
+
+def case_list_filtered(user: Any, params: Any) -> tuple[CaseFilterForm, QuerySet[Case] | None]:
+    """The list's form and its filtered rows (None on bad input), for the screen and the export."""
+    form = CaseFilterForm(params, fields=LIST_FILTERS, primary=("q", "department_id", "deadline"),
+                          choices=filter_choices_for(user, LIST_FILTERS))
+    return form, _filtered(form, selectors.case_list(user=user))
+
+
 @require_GET
 @permission_required_403("cases.view")
 @handles_app_errors
 def inbox(request: HttpRequest) -> HttpResponse:
     """待办: the open cases the user may see, most urgent first."""
     now = timezone.now()
-    form = CaseFilterForm(request.GET, fields=INBOX_FILTERS, primary=("q", "deadline"),
-                          choices={"status": [(s.value, s.label) for s in OPEN_STATUSES]})
-    base = selectors.inbox_for(user=request.user, now=now)
-    qs = _filtered(form, base)
+    form, base, qs = inbox_filtered(request.user, request.GET, now=now)
     summary = base.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(urgency=0)),
                              warning=Count("pk", filter=Q(urgency=1)))
     return _render_list(request, template="cases/inbox.html", form=form, qs=qs, now=now,
-                        extra={"summary": summary, "show_department": False,
+                        extra={"summary": summary, "show_department": False, "export_name": "cases.inbox",
                                "empty_message": _("暂无待办办件。")})
 
 
@@ -170,11 +187,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     """办件查询: every case the user may see, newest first, with the shared filter."""
     now = timezone.now()
-    form = CaseFilterForm(request.GET, fields=LIST_FILTERS, primary=("q", "department_id", "deadline"),
-                          choices=_filter_choices(request, LIST_FILTERS))
-    qs = _filtered(form, selectors.case_list(user=request.user))
+    form, qs = case_list_filtered(request.user, request.GET)
     return _render_list(request, template="cases/list.html", form=form, qs=qs, now=now,
-                        extra={"show_department": True})
+                        extra={"show_department": True, "export_name": "cases.list"})
 
 
 # --- receiving ---------------------------------------------------------------------------------

@@ -127,3 +127,48 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")
+
+
+class ExportJob(models.Model):
+    """A large Excel export written in the background (core/exports.py); only its owner downloads the file."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE,
+                             related_name="export_jobs")
+    name = models.CharField(_("导出名称"), max_length=64)
+    title = models.CharField(_("标题"), max_length=128, blank=True)
+    params = models.TextField(_("筛选条件"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file_path = models.CharField(_("文件"), max_length=255, blank=True)
+    error = models.CharField(_("错误"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        indexes = [models.Index(fields=["user", "created_at"], name="export_job_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.name} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(100, int(self.rows_done * 100 / self.rows_total)) if self.rows_total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)

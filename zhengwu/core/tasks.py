@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from zhengwu.core import context
 from zhengwu.core.reminders import run_sweeps
@@ -33,3 +33,22 @@ def audit_verify_nightly() -> str:
                           message=f"审计链校验失败:{result.first_break}",
                           recipients=User.objects.filter(role=Role.AUDIT_ADMIN, is_active=True))
         return "ok" if result.ok else str(result.first_break)
+
+
+@db_task()
+def export_run(job_id: int) -> str:
+    """Write one queued export job's workbook (core/exports.py), updating its progress."""
+    from zhengwu.core.exports import export_job_run
+
+    with context.outside_request("job:export_run"):
+        return export_job_run(job_id=job_id).status
+
+
+@db_periodic_task(crontab(minute="17"))
+@lock_task("zhengwu-exports-purge")
+def exports_purge() -> int:
+    """Delete the files of export jobs past their expiry (hourly)."""
+    from zhengwu.core.exports import export_jobs_purge
+
+    with context.outside_request("job:exports_purge"):
+        return export_jobs_purge()

@@ -6,6 +6,8 @@ workflow's available transitions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 
 from django.contrib import messages
@@ -35,6 +37,17 @@ def _year(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
 
 
+def expert_rows(user: Any, params: Any) -> Any:
+    """The experts list's rows for ``params`` (the screen and its Excel export read the same)."""
+    raw = str(params.get("year") or "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    q = (params.get("q") or "").strip()[:64]
+    status = params.get("status") or ""
+    status = status if status in ExpertStatus.values else ""
+    return selectors.expert_credit_list(user=user, year=year, q=q, status=status,
+                                        penalized=params.get("penalized") == "1")
+
+
 # --- expert credit --------------------------------------------------------------------------------------
 
 @require_GET
@@ -45,7 +58,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     status = status if status in ExpertStatus.values else ""
     penalized = request.GET.get("penalized") == "1"
-    experts = selectors.expert_credit_list(user=request.user, year=year, q=q, status=status, penalized=penalized)
+    experts = expert_rows(request.user, request.GET)
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "credit/experts.html", {"page_obj": page, "year": year, "q": q, "status": status,
                                                    "penalized": penalized, "statuses": ExpertStatus.choices})

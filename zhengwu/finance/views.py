@@ -94,14 +94,20 @@ def product_new(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/form.html", {"form": form, "title": _("上架金融产品")}, status=status)
 
 
+def application_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The applications list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else FilterForm(params or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return selectors.application_list(user=user, **filters)
+
+
 @require_GET
 @permission_required_403("finance.view")
 def application_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    qs = selectors.application_list(user=request.user, **filters)
+    qs = application_rows(request.user, request.GET, form=form)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

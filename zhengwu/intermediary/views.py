@@ -55,6 +55,18 @@ def _filters(form: Any) -> dict[str, Any]:
 
 # --- public -------------------------------------------------------------------------------------------------
 
+def agency_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The agencies list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else AgencyFilterForm(params or None)
+    return selectors.agency_list(user=user, **_filters(form))
+
+
+def purchase_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The purchases list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else PurchaseFilterForm(params or None)
+    return selectors.purchase_list(user=user, **_filters(form))
+
+
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
     """The public intermediary service list (清单): no login needed."""
@@ -74,7 +86,7 @@ def deals(request: HttpRequest) -> HttpResponse:
 @permission_required_403(VIEW)
 def agency_list(request: HttpRequest) -> HttpResponse:
     form = AgencyFilterForm(request.GET or None)
-    qs = selectors.agency_list(user=request.user, **_filters(form))
+    qs = agency_rows(request.user, request.GET, form=form)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -120,7 +132,7 @@ def agency_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @permission_required_403(VIEW)
 def purchase_list(request: HttpRequest) -> HttpResponse:
     form = PurchaseFilterForm(request.GET or None)
-    qs = selectors.purchase_list(user=request.user, **_filters(form))
+    qs = purchase_rows(request.user, request.GET, form=form)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

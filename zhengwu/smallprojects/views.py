@@ -40,17 +40,23 @@ RECORD = "smallprojects.record"
 PAGE_SIZE = 50
 
 
-@require_GET
-@permission_required_403(VIEW)
-def project_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None, user=request.user)
+def project_rows_filtered(user: Any, params: Any) -> tuple[Any, Any]:
+    """The list's form and rows for ``params`` (the screen and its Excel export read the same)."""
+    form = FilterForm(params or None, user=user)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    rule = request.GET.get("rule", "")
+    rule = params.get("rule", "")
     if rule in AlertRule.values:
         filters["rule"] = rule
-    qs = selectors.small_project_list(user=request.user, **filters).order_by("-contract_date", "-id")
+    return form, selectors.small_project_list(user=user, **filters).order_by("-contract_date", "-id")
+
+
+@require_GET
+@permission_required_403(VIEW)
+def project_list(request: HttpRequest) -> HttpResponse:
+    form, qs = project_rows_filtered(request.user, request.GET)
+    rule = request.GET.get("rule", "")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     badges = selectors.alert_badges(user=request.user, project_ids=[p.pk for p in page])
     for project_badges in badges.values():

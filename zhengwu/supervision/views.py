@@ -228,6 +228,14 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:case", pk=pk)
 
 
+def clue_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The clues list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else ClueFilterForm(params or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.clue_list(user=user, source=data.get("source", ""), status=data.get("status", ""),
+                               overdue=bool(data.get("overdue")))
+
+
 # --- clues -----------------------------------------------------------------------------------------------
 
 @require_GET
@@ -235,9 +243,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 @handles_app_errors
 def clues(request: HttpRequest) -> HttpResponse:
     form = ClueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.clue_list(user=request.user, source=data.get("source", ""), status=data.get("status", ""),
-                             overdue=bool(data.get("overdue")))
+    qs = clue_rows(request.user, request.GET, form=form)
     return render(request, "supervision/clues.html",
                   {"form": form, "page_obj": _page(request, qs), "active": CLUE_ACTIVE, **TONES})
 

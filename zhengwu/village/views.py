@@ -61,12 +61,26 @@ def _query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+def station_rows(user: Any, params: Any) -> Any:
+    """The stations list's rows for ``params`` (the screen and its Excel export read the same)."""
+    status = params.get("status", "") if params.get("status") in StationState.values else ""
+    return selectors.station_list(user=user, township=_int(params.get("township")), status=status,
+                                  q=params.get("q", ""))
+
+
+def agent_rows(user: Any, params: Any) -> Any:
+    """The agents list's rows for ``params`` (the screen and its Excel export read the same)."""
+    status = params.get("status", "") if params.get("status") in AgentStatus.values else ""
+    return selectors.agent_list(user=user, township=_int(params.get("township")), status=status,
+                                q=params.get("q", ""))
+
+
 @require_GET
 @permission_required_403(VIEW)
 def stations(request: HttpRequest) -> HttpResponse:
     township = _int(request.GET.get("township"))
     status = request.GET.get("status", "") if request.GET.get("status") in StationState.values else ""
-    qs = selectors.station_list(user=request.user, township=township, status=status, q=request.GET.get("q", ""))
+    qs = station_rows(request.user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     progress = selectors.renovation_progress(user=request.user)
     rows = progress["by_township"]
@@ -127,7 +141,7 @@ def station_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def agents(request: HttpRequest) -> HttpResponse:
     township = _int(request.GET.get("township"))
     status = request.GET.get("status", "") if request.GET.get("status") in AgentStatus.values else ""
-    qs = selectors.agent_list(user=request.user, township=township, status=status, q=request.GET.get("q", ""))
+    qs = agent_rows(request.user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     bands = selectors.age_structure(user=request.user, on=today)
