@@ -10,6 +10,7 @@ A row outside the scope is a 404.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -140,3 +141,13 @@ def department_inbox(*, user: Any) -> QuerySet[ApplicationItem]:
 
 def open_statuses() -> tuple[str, ...]:
     return tuple(OPEN_STATUSES)
+
+
+# --- district-wide reads for the leadership dashboard and the work report (issue 11) ----------------------------
+
+def applications_received(*, start: dt.date, end: dt.date) -> QuerySet[CombinedApplication]:
+    """Every combined application received in [start, end] (local dates), district-wide, prefetched as
+    :func:`application_list` does, for ``timing.figures`` (the figures screen's computation)."""
+    return (CombinedApplication.objects.filter(received_at__date__gte=start, received_at__date__lte=end)
+            .select_related("project", "project__investor", "project__township", "bundle")
+            .prefetch_related(Prefetch("items", queryset=_application_items())))

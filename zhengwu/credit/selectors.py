@@ -109,6 +109,16 @@ def points_in_year(expert_id: int, year: int) -> int:
                                          occurred_on__year=year).aggregate(n=Sum("points"))["n"] or 0)
 
 
+def experts_penalized_count(*, date_from: dt.date, date_to: dt.date) -> int:
+    """Experts with at least one effective penalty (考核扣分, not rejected or revoked, not merely proposed) that
+    occurred in [date_from, date_to], counted once each, district-wide (the leadership dashboard and the work
+    report; their views check the reader). For a calendar year it is the count of the expert list's
+    "penalized" filter (``expert_credit_list(penalized=True)``)."""
+    return (ExpertPenalty.objects.filter(status=PenaltyStatus.EFFECTIVE, occurred_on__gte=date_from,
+                                         occurred_on__lte=date_to)
+            .values("expert_id").distinct().count())
+
+
 # --- expert credit --------------------------------------------------------------------------------------
 
 def experts_visible_to(user: Any) -> QuerySet[Expert]:

@@ -286,8 +286,25 @@ def figures(*, user: Any, date_from: dt.date | None = None, date_to: dt.date | N
     * satisfaction: (satisfied + basically satisfied) / the enterprise's ratings; demands closed when the rating
       window ran out count as "default satisfied", apart, never as ratings.
     """
+    return _figures_of(demand_list(user=user, date_from=date_from, date_to=date_to), date_from=date_from,
+                       date_to=date_to, now=now)
+
+
+def figures_district(*, date_from: dt.date | None = None, date_to: dt.date | None = None,
+                     now: dt.datetime | None = None) -> dict[str, Any]:
+    """The same figures as :func:`figures` for the whole district, without a user (the leadership dashboard and
+    the work report, whose scope is the district): every demand received in the period counts."""
+    qs = Demand.objects.select_related("enterprise", "section", "lead_department", "node")
+    if date_from:
+        qs = qs.filter(received_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(received_at__date__lte=date_to)
+    return _figures_of(qs, date_from=date_from, date_to=date_to, now=now)
+
+
+def _figures_of(qs: QuerySet[Demand], *, date_from: dt.date | None, date_to: dt.date | None,
+                now: dt.datetime | None) -> dict[str, Any]:
     now = now or timezone.now()
-    qs = demand_list(user=user, date_from=date_from, date_to=date_to)
     escalated = set(Escalation.objects.filter(demand__in=qs).values_list("demand_id", flat=True))
     rows = qs.values_list("pk", "status", "section_id", "section__name", "lead_department_id",
                           "lead_department__name", "deadline", "answered_at", "rating", "close_reason")

@@ -564,3 +564,39 @@ def suggestion_counts(*, suggestions: QuerySet[Suggestion]) -> tuple[list[Sugges
     total = SuggestionCount(None, str(_("合计")), *(sum(getattr(c, k) for c in per_department)
                                               for k in ("total", "submitted", "adopted", "declined")))
     return per_department, total
+
+
+# --- district-wide reads for the leadership dashboard and the work report (issue 11) ---------------------------------
+
+def district_indicators(*, start: date, end: date, codes: Iterable[str]) -> dict[str, ind.Value]:
+    """The whole district's values of the named (active) indicators for [start, end]: the dashboard's "全区" row."""
+    return district_values(period=Period(start, end), indicators=[indicator_get(c) for c in codes])
+
+
+def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+
+
+def case_reminders_between(*, start: date, end: date) -> int:
+    """Deadline reminders about cases sent in [start, end], district-wide (what ``reminders_sent`` counts per year)."""
+    from zhengwu.core.models import Reminder
+
+    first, after = _local_bounds(start, end)
+    return Reminder.objects.filter(kind=CASE_REMINDER_KIND, object_type="cases.case", created_at__gte=first,
+                                   created_at__lt=after).count()
+
+
+def publications_between(*, start: date, end: date) -> int:
+    """Published weekly snapshots whose week starts in [start, end] (``publication_count`` per year)."""
+    return publications_published().filter(week_start__gte=start, week_start__lte=end).count()
+
+
+def suggestion_figures(*, start: date, end: date) -> dict[str, int]:
+    """Suggestions submitted in [start, end], district-wide, counted by :func:`suggestion_counts`: how many,
+    how many departments filed at least one, and how many are adopted."""
+    first, after = _local_bounds(start, end)
+    per_department, total = suggestion_counts(
+        suggestions=Suggestion.objects.filter(submitted_at__gte=first, submitted_at__lt=after))
+    return {"suggestions": total.total, "departments": sum(1 for c in per_department if c.total),
+            "adopted": total.adopted}

@@ -118,8 +118,7 @@ def finance_figures(*, user: Any, date_from: dt.date, date_to: dt.date) -> dict[
     in total, by institution and by month, for the period [date_from, date_to]."""
     visible = applications_visible_to(user)
     served = visible.filter(status__in=SERVED, approved_on__gte=date_from, approved_on__lte=date_to)
-    freed = visible.filter(status=ApplicationStatus.ISSUED, deposit__isnull=False,
-                           issued_on__gte=date_from, issued_on__lte=date_to)
+    freed = _guarantees_freed(visible, date_from=date_from, date_to=date_to)
     labels = dict(ProductKind.choices)
     by_kind_rows = {r["kind"]: r for r in served.values("kind").annotate(n=Count("id"), amount=Sum("amount_approved"))}
     by_kind = [{"kind": k, "label": str(labels[k]), "services": by_kind_rows.get(k, {}).get("n", 0),
@@ -160,6 +159,21 @@ def finance_figures(*, user: Any, date_from: dt.date, date_to: dt.date) -> dict[
     }
     return {"date_from": date_from, "date_to": date_to, "totals": totals, "by_kind": by_kind,
             "by_institution": by_institution, "by_month": list(months.values())}
+
+
+def _guarantees_freed(applications: QuerySet[Application], *, date_from: dt.date,
+                      date_to: dt.date) -> QuerySet[Application]:
+    """The guarantees issued in [date_from, date_to] that carry a trading deposit (the money they freed)."""
+    return applications.filter(status=ApplicationStatus.ISSUED, deposit__isnull=False,
+                               issued_on__gte=date_from, issued_on__lte=date_to)
+
+
+def guarantee_figures_district(*, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+    """The totals ``guarantees`` and ``money_freed`` of :func:`finance_figures` over every application of the
+    district, for the leadership dashboard and the work report (their views check the reader)."""
+    sums = _guarantees_freed(Application.objects.all(), date_from=date_from, date_to=date_to).aggregate(
+        n=Count("id"), amount=Sum("deposit__amount"))
+    return {"guarantees": sums["n"], "money_freed": _money(sums["amount"])}
 
 
 def _day(value: Any) -> dt.date:

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from zhengwu.core.permissions import get_visible
@@ -157,3 +157,24 @@ def figures(*, user: Any, year: int | None = None) -> dict[str, Any]:
         "average_days_to_deal": round(sum(days) / len(days), 1) if days else None,
         "by_method": [{"method": r["selection_method"], "deals": r["n"]} for r in by_method],
     }
+
+
+# --- district-wide reads for the leadership dashboard and the work report (issue 11) ----------------------------
+
+def deals_between(*, start: dt.date, end: dt.date) -> int:
+    """Deals (成交) made in [start, end]: purchases in a deal state whose deal time falls in the period (local
+    date), counted as :func:`figures` counts a year's deals."""
+    return Purchase.objects.filter(status__in=DEAL_STATES, deal_at__date__gte=start, deal_at__date__lte=end).count()
+
+
+def agencies_listed(*, start: dt.date, end: dt.date) -> int:
+    """Agencies in the supermarket during the period: registered on or before ``end`` and not removed before
+    ``start`` (an agency removed within the period still counts: it was listed)."""
+    removed_before = Q(status=AgencyStatus.REMOVED, status_changed_at__date__lt=start)
+    return Agency.objects.filter(registered_on__lte=end).exclude(removed_before).count()
+
+
+def agencies_removed(*, start: dt.date, end: dt.date) -> int:
+    """Agencies removed (清理) in the period: state removed, reached within [start, end] (local date)."""
+    return Agency.objects.filter(status=AgencyStatus.REMOVED, status_changed_at__date__gte=start,
+                                 status_changed_at__date__lte=end).count()

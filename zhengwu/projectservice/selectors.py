@@ -112,7 +112,15 @@ def _period(qs: QuerySet, field: str, start: dt.date | None, end: dt.date | None
 
 def agent_figures(*, user: Any, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
     """Items handled and trips saved per agent and in total, for a period (of the projects the user sees)."""
-    qs = _period(actions_visible_to(user), "handled_on", start, end)
+    return _agent_figures_of(_period(actions_visible_to(user), "handled_on", start, end))
+
+
+def agent_figures_district(*, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
+    """:func:`agent_figures` for the whole district, without a user (the leadership dashboard and the report)."""
+    return _agent_figures_of(_period(AgentAction.objects.all(), "handled_on", start, end))
+
+
+def _agent_figures_of(qs: QuerySet[AgentAction]) -> dict[str, Any]:
     rows = list(qs.values("agent_id", "agent__display_name", "agent__username").order_by("agent__username")
                 .annotate(items=Count("id"), trips=Sum("trips_saved"), projects=Count("project_id", distinct=True)))
     agents = [{"agent_id": r["agent_id"], "agent": r["agent__display_name"] or r["agent__username"],
@@ -183,8 +191,18 @@ def visit_figures(*, user: Any, start: dt.date | None = None, end: dt.date | Non
                   today: dt.date | None = None) -> dict[str, Any]:
     """Visits, distinct units visited (departments and enterprises), distinct projects served, issues open and
     closed (of the visits in the period)."""
-    today = today or timezone.localdate()
-    visits = _period(visits_visible_to(user), "visited_on", start, end)
+    return _visit_figures_of(_period(visits_visible_to(user), "visited_on", start, end),
+                             today=today or timezone.localdate())
+
+
+def visit_figures_district(*, start: dt.date | None = None, end: dt.date | None = None,
+                           today: dt.date | None = None) -> dict[str, Any]:
+    """:func:`visit_figures` for the whole district, without a user (the leadership dashboard and the report)."""
+    return _visit_figures_of(_period(ServiceVisit.objects.all(), "visited_on", start, end),
+                             today=today or timezone.localdate())
+
+
+def _visit_figures_of(visits: QuerySet[ServiceVisit], *, today: dt.date) -> dict[str, Any]:
     units = VisitUnit.objects.filter(visit__in=visits)
     departments = units.filter(department__isnull=False).values("department_id").distinct().count()
     enterprises = units.filter(enterprise__isnull=False).values("enterprise_id").distinct().count()

@@ -267,7 +267,17 @@ def _median_hours(values: list[float]) -> float | None:
 def figures(*, user: Any, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
     """By scenario and by department: requests, items, answered, answered on time, on-time rate, median answer
     time (hours from assignment to answer), refusals and withdrawals, for requests submitted in the period."""
-    requests = requests_visible_to(user)
+    return _figures_of(requests_visible_to(user), start=start, end=end)
+
+
+def figures_district(*, date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict[str, Any]:
+    """:func:`figures` for every request of the district, without a user (the leadership dashboard and the work
+    report, whose scope is the whole district)."""
+    return _figures_of(RetrievalRequest.objects.all(), start=date_from, end=date_to)
+
+
+def _figures_of(requests: QuerySet[RetrievalRequest], *, start: dt.date | None,
+                end: dt.date | None) -> dict[str, Any]:
     if start:
         requests = requests.filter(submitted_at__date__gte=start)
     if end:

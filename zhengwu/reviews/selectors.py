@@ -219,3 +219,17 @@ def bad_review_change(year: int, *, reviews: QuerySet[Review] | None = None) -> 
         previous=Count("id", filter=Q(created_at__year=year - 1)),
     )
     return YearOnYear(year=year, bad_reviews=counts["current"], previous_bad_reviews=counts["previous"])
+
+
+# --- district-wide reads for the leadership dashboard and the work report (issue 11) ----------------------------
+
+def review_stats_district(*, date_from: date, date_to: date, now: datetime | None = None) -> ReviewStats:
+    """:func:`review_stats` of every review of the district in the period (the leadership's scope)."""
+    return review_stats(reviews=Review.objects.all(), date_from=date_from, date_to=date_to, now=now)
+
+
+def bad_reviews_rectified(*, date_from: date, date_to: date) -> int:
+    """Bad reviews received in the period (local date; upheld appeals excluded) whose rectification is done
+    (整改完成: ``rectified_at`` recorded), whenever it was done."""
+    counted_bad = _in_period(Review.objects.all(), date_from, date_to).filter(COUNTED & BAD)
+    return BadReviewHandling.objects.filter(review__in=counted_bad.values("pk"), rectified_at__isnull=False).count()

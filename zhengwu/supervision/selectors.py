@@ -154,7 +154,19 @@ def clue_statistics(*, user: Any, date_from: dt.date | None = None, date_to: dt.
                     now: dt.datetime | None = None) -> dict[str, Any]:
     """Clues registered in the period by source and by stage; the rectification rate
     (verified rectifications / substantiated clues) and the overdue count."""
-    qs = _period(clues_visible_to(user), "registered_at", date_from, date_to)
+    return _clue_statistics(clues_visible_to(user), date_from=date_from, date_to=date_to, now=now)
+
+
+def clue_statistics_district(*, date_from: dt.date | None = None, date_to: dt.date | None = None,
+                             now: dt.datetime | None = None) -> dict[str, Any]:
+    """:func:`clue_statistics` over every clue of the district, for the leadership dashboard and the work report
+    (the reports' views check their reader; this read takes no user)."""
+    return _clue_statistics(Clue.objects.all(), date_from=date_from, date_to=date_to, now=now)
+
+
+def _clue_statistics(clues: QuerySet[Clue], *, date_from: dt.date | None, date_to: dt.date | None,
+                     now: dt.datetime | None) -> dict[str, Any]:
+    qs = _period(clues, "registered_at", date_from, date_to)
     by_source = {s: 0 for s in ClueSource.values}
     for row in qs.order_by().values("source").annotate(n=Count("pk")):
         by_source[row["source"]] = row["n"]
@@ -183,7 +195,18 @@ def campaigns_with_figures(*, user: Any) -> QuerySet[InspectionCampaign]:
 
 def inspection_statistics(*, user: Any, date_from: dt.date | None = None,
                           date_to: dt.date | None = None) -> dict[str, Any]:
-    qs = inspections_visible_to(user)
+    """Inspections dated in the period, the distinct projects inspected, those with problems, their clues."""
+    return _inspection_statistics(inspections_visible_to(user), date_from=date_from, date_to=date_to)
+
+
+def inspection_statistics_district(*, date_from: dt.date | None = None,
+                                   date_to: dt.date | None = None) -> dict[str, Any]:
+    """:func:`inspection_statistics` over every inspection of the district (leadership dashboard, work report)."""
+    return _inspection_statistics(Inspection.objects.all(), date_from=date_from, date_to=date_to)
+
+
+def _inspection_statistics(qs: QuerySet[Inspection], *, date_from: dt.date | None,
+                           date_to: dt.date | None) -> dict[str, Any]:
     if date_from:
         qs = qs.filter(inspected_on__gte=date_from)
     if date_to:

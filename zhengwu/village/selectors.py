@@ -236,3 +236,41 @@ def townships_visible_to(user: Any) -> QuerySet[Region]:
         township = user.township
         return qs.filter(pk=getattr(township, "pk", None))
     return qs
+
+
+# --- district-wide reads for the leadership dashboard and the work report (issue 11) ----------------------------
+
+def stations_renovated_by(*, on: date) -> int:
+    """Stations renovated (改造提升, model stations included) by ``on``: state renovated or model, renovation
+    date on or before ``on`` (the cumulative count ``renovation_progress`` shows today)."""
+    return Station.objects.filter(status__in=(StationState.RENOVATED, StationState.MODEL),
+                                  renovated_on__lte=on).count()
+
+
+def model_stations_by(*, on: date) -> int:
+    """Model stations (样板站) named on or before ``on``."""
+    return Station.objects.filter(status=StationState.MODEL, model_on__lte=on).count()
+
+
+def agents_trained(*, start: date, end: date) -> int:
+    """Distinct agents who attended at least one training session held in [start, end]."""
+    return Agent.objects.filter(attendance__session__held_on__gte=start,
+                                attendance__session__held_on__lte=end).distinct().count()
+
+
+def trainings_held(*, start: date, end: date) -> int:
+    """Training sessions held in [start, end] (the district's and the townships')."""
+    return TrainingSession.objects.filter(held_on__gte=start, held_on__lte=end).count()
+
+
+def agent_cases_count(*, start: date, end: date) -> int:
+    """Cases credited to village agents (``Case.agent`` is an agent's login), received in [start, end]; the sum
+    of :func:`cases_per_agent` over every agent."""
+    return Case.objects.filter(agent__village_agent__isnull=False, received_at__date__gte=start,
+                               received_at__date__lte=end).count()
+
+
+def station_coverage() -> tuple[int, int]:
+    """(villages with a service station, villages) of the district today."""
+    villages = Region.objects.filter(level=RegionLevel.VILLAGE)
+    return villages.filter(service_station__isnull=False).count(), villages.count()
