@@ -1,6 +1,7 @@
 """Demo data of the intermediary supermarket (DOMAIN.md §13): the service list, 40 agencies under 12
 departments, a year (2023) of 198 deals through every selection method, ratings feeding credit, and the
-year-end clean-up that removes 2 agencies (their qualifications expired) and leaves the other proposals open.
+clean-up review of 30 November that removes 2 agencies (their qualifications expired) and leaves the other
+proposals open. The seed reports January–November, so every deal and both removals fall in that period.
 
 Every write goes through the services, so the audit trail, statuses and credit scores are the real ones.
 The demo login ``agency`` (an intermediary user) acts for agency 1; the login ``enterprise`` owns purchases.
@@ -21,6 +22,10 @@ from zhengwu.intermediary.models import Agency, ServiceType
 ACTOR = "demo"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YEAR = 2023
+#: the seed's report covers 1 January – 30 November: deals are posted from 3 January over DEAL_SPAN_DAYS (a deal
+#: follows its posting by 6–9 days, so the last one falls by 28 November) and the clean-up review runs on REVIEW_DAY
+DEAL_SPAN_DAYS = 320
+REVIEW_DAY = dt.date(YEAR, 11, 30)
 TYPES = [("survey", "工程勘察"), ("design", "工程设计"), ("cost", "工程造价咨询"), ("eia", "环境影响评价"),
          ("mapping", "测绘服务"), ("safety", "安全评价"), ("energy", "节能评估"), ("supervision", "工程监理")]
 LIST_ITEMS = [
@@ -85,7 +90,7 @@ def build(ctx: DemoContext, *, departments: list[Any], owners: list[Any], agency
     gov_codes = list(government_codes or [])
     rng.shuffle(gov_codes)
     gov_used = gov_codes[: int(len(gov_codes) * 0.7)]
-    days = [dt.date(YEAR, 1, 3) + dt.timedelta(days=round(k * 340 / max(deals, 1))) for k in range(deals)]
+    days = [dt.date(YEAR, 1, 3) + dt.timedelta(days=round(k * DEAL_SPAN_DAYS / max(deals, 1))) for k in range(deals)]
     suspended_once = False
     for k, day in enumerate(days + [dt.date(YEAR, 12, 26)] * open_purchases):
         st_code = rng.choice(codes)
@@ -134,12 +139,12 @@ def build(ctx: DemoContext, *, departments: list[Any], owners: list[Any], agency
                                     now=at(day))
             made[5].refresh_from_db()
             suspended_once = True
-    proposals = services.removal_review_run(actor=ACTOR, today=dt.date(YEAR, 12, 31))
+    proposals = services.removal_review_run(actor=ACTOR, today=REVIEW_DAY)
     lapsed_ids = {a.pk for a in made[agencies - removed:]}
     for proposal in proposals:
         if proposal.agency_id in lapsed_ids:
             services.proposal_accept(actor=ACTOR, proposal=proposal, reason="资质过期未续期,予以清理出库",
-                                     now=at(dt.date(YEAR, 12, 31), 15))
+                                     now=at(REVIEW_DAY, 15))
             counts["removed"] += 1
     counts["proposals_open"] = len(proposals) - counts["removed"]
     return counts

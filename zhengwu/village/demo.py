@@ -1,8 +1,8 @@
 """Demo data of village-level service (step ``village.year2023``, order 98), calibrated to DOMAIN.md §13:
 275 stations (one per village, all 275 renovated, 66 of them model stations), one agent record per village
 agent login of the cases demo (329, with birth dates read from their ID numbers and certificates), 1,338
-training sessions of 2023 with attendance (``--scale`` multiplies the sessions), two inspections per station,
-and the 2023 star rating.
+training sessions held 3 January – 30 November 2023 (the seed reports January–November) with attendance
+(``--scale`` multiplies the sessions), two inspections per station, and the 2023 star rating.
 
 The cases demo already credits its agent cases (``Case.agent`` is the agent's login, ≥ 60,000 in 2023); any
 2023 case received through the agent channel without an agent is credited here to an agent of its village.
@@ -28,7 +28,11 @@ from zhengwu.village.models import Agent, Attendance, Inspection, Station, Train
 YEAR = 2023
 STATIONS_RENOVATED = 275
 MODEL_STATIONS = 66
+#: every renovation (by 31 October) and every model station is done by the end of the seed's report period
+MODEL_BY = date(YEAR, 11, 30)
 TRAININGS = 1338
+#: the sessions' dates: inside the seed's report period (January–November)
+TRAINING_DAYS = (date(YEAR, 1, 3), date(YEAR, 11, 30))
 BATCH = 2000
 TOPICS = ("村级代办事项业务培训", "社保医保代办实务", "不动产登记代办要点", "“浙里办”掌上代办操作", "好差评与服务规范",
           "残疾人证与救助代办", "户籍业务代办", "农业补贴申领代办", "个人信息保护与保密", "新增下放事项培训")
@@ -61,8 +65,8 @@ def make_stations(rng, villages: list[Region]) -> list[Station]:  # noqa: ANN001
         state = StationState.MODEL if v.pk in model else (
             StationState.RENOVATED if v.pk in renovated else StationState.NOT_RENOVATED)
         renovated_on = _day(rng, date(2022, 3, 1), date(2023, 10, 31)) if v.pk in renovated else None
-        model_on = (max(renovated_on + timedelta(days=30), date(2023, 6, 1)) + timedelta(days=rng.randrange(90))
-                    if v.pk in model else None)
+        model_on = (min(max(renovated_on + timedelta(days=30), date(2023, 6, 1)) + timedelta(days=rng.randrange(90)),
+                        MODEL_BY) if v.pk in model else None)
         done = list(CHECKLIST_KEYS) if v.pk in model else (
             [k for k in CHECKLIST_KEYS if rng.random() < 0.85] if v.pk in renovated else
             [k for k in CHECKLIST_KEYS if rng.random() < 0.3])
@@ -98,7 +102,7 @@ def make_trainings(rng, agents: list[Agent], townships: list[Region], sessions: 
     for _ in range(sessions):
         district = rng.random() < 0.08 or not by_township
         township = None if district else rng.choice([t for t in townships if t.pk in by_township])
-        rows.append(TrainingSession(held_on=_day(rng, date(YEAR, 1, 3), date(YEAR, 12, 28)),
+        rows.append(TrainingSession(held_on=_day(rng, *TRAINING_DAYS),
                                     topic=rng.choice(TOPICS), township=township))
     created = TrainingSession.objects.bulk_create(rows, batch_size=BATCH)
     attendance = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from zhengwu.core.demo import DemoContext
@@ -30,3 +32,6 @@ def test_the_demo_year_makes_the_agencies_the_deals_and_removes_the_two_lapsed_a
     fig = selectors.figures(user=make_user(role=Role.LEADER))
     assert fig["deals_per_year"] == [{"year": 2023, "deals": 20, "goal": 300, "met": False}]
     assert Purchase.objects.filter(status="posted").count() == 2
+    # the seed reports January–November: every deal and both removals fall inside that period
+    jan_nov = {"start": dt.date(2023, 1, 1), "end": dt.date(2023, 11, 30)}
+    assert (selectors.deals_between(**jan_nov), selectors.agencies_removed(**jan_nov)) == (20, 2)

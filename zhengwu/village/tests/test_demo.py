@@ -5,6 +5,8 @@ agent is rated."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from zhengwu.cases.choices import Channel
@@ -32,6 +34,9 @@ def test_the_demo_year_makes_stations_agents_trainings_credits_and_ratings():
     assert Station.objects.filter(status=StationState.MODEL).count() == 6  # min(66, 6): all six are model
     assert Agent.objects.count() == 7 and not Agent.objects.filter(birth_date__isnull=True).exists()
     assert TrainingSession.objects.count() == ctx.scaled(1338) == 13
+    # inside the seed's report period (January–November 2023), as are the model stations
+    assert not TrainingSession.objects.exclude(held_on__range=(date(2023, 1, 1), date(2023, 11, 30))).exists()
+    assert not Station.objects.filter(model_on__gt=date(2023, 11, 30)).exists()
     assert Attendance.objects.exists()
     assert Case.objects.get(pk=case.pk).agent_id == users[1].pk  # the only agent of that village
     assert StarRating.objects.filter(scheme=RatingScheme.objects.get()).count() == 7
