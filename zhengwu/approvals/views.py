@@ -32,15 +32,32 @@ VIEW = "approvals.view"
 PAGE_SIZE = 50
 
 
+def project_rows(user: Any, params: Any) -> Any:
+    """The projects list's rows for ``params`` (the screen and its Excel export read the same)."""
+    project_type = params.get("project_type", "")
+    risk_class = params.get("risk_class", "")
+    return selectors.project_list(user=user, q=params.get("q", "").strip(),
+                                  project_type=project_type if project_type in ProjectType.values else "",
+                                  risk_class=risk_class if risk_class in RiskClass.values else "")
+
+
+def inbox_rows(user: Any, params: Any) -> list[dict[str, Any]]:
+    """The department's items of combined applications (its first 200), open ones first, for the screen and
+    its Excel export."""
+    from zhengwu.approvals.workflow import item_state
+
+    rows = [{"link": link, "state": item_state(link.case)} for link in selectors.department_inbox(user=user)[:200]]
+    rows.sort(key=lambda r: r["state"] != "open")
+    return rows
+
+
 @require_GET
 @permission_required_403(VIEW)
 def project_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     project_type = request.GET.get("project_type", "")
     risk_class = request.GET.get("risk_class", "")
-    qs = selectors.project_list(user=request.user, q=q,
-                                project_type=project_type if project_type in ProjectType.values else "",
-                                risk_class=risk_class if risk_class in RiskClass.values else "")
+    qs = project_rows(request.user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     progress = selectors.stage_progress(list(page))
     query = request.GET.copy()
@@ -163,11 +180,8 @@ def portal(request: HttpRequest) -> HttpResponse:
 @permission_required_403(VIEW)
 def inbox(request: HttpRequest) -> HttpResponse:
     """The items of combined applications at the user's department; each links to its case."""
-    from zhengwu.approvals.workflow import item_state
-
-    rows = [{"link": link, "state": item_state(link.case)} for link in selectors.department_inbox(user=request.user)[:200]]
-    rows.sort(key=lambda r: r["state"] != "open")
-    return render(request, "approvals/inbox.html", {"rows": rows, "tones": APPLICATION_STATUS_TONES})
+    return render(request, "approvals/inbox.html", {"rows": inbox_rows(request.user, request.GET),
+                                                    "tones": APPLICATION_STATUS_TONES})
 
 
 def _figures(request: HttpRequest) -> tuple[dict[str, Any], int | None]:

@@ -131,6 +131,10 @@ class ExportSpec:
     count: Callable[[Any, QueryDict], int] | None = None
     #: kwargs for reversing ``screen`` (rarely needed)
     screen_kwargs: dict[str, Any] = field(default_factory=dict)
+    #: the screen's template context variable holding its rows, when it is not ``page_obj`` (a dotted path such
+    #: as ``coverage.missing`` reaches into it): a page (its paginator's count) or, for a screen that is not
+    #: paginated, the whole list (the tests compare the number with the workbook's)
+    screen_rows: str | None = None
 
     def allowed(self, user: Any) -> bool:
         return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active
@@ -144,7 +148,7 @@ _discovered = False
 def register_export(name: str, *, title: Any, permission: str, columns: Iterable[Column],
                     rows: Callable[[Any, QueryDict], Iterable[Any]], screen: str | None = None,
                     count: Callable[[Any, QueryDict], int] | None = None,
-                    screen_kwargs: dict[str, Any] | None = None) -> ExportSpec:
+                    screen_kwargs: dict[str, Any] | None = None, screen_rows: str | None = None) -> ExportSpec:
     """Declare an exportable table (idempotent for the same name, so a module imported twice is harmless)."""
     if not _NAME.match(name):
         raise ValueError(f"export name {name!r}: use lower-case dotted words, e.g. 'cases.list'")
@@ -152,7 +156,7 @@ def register_export(name: str, *, title: Any, permission: str, columns: Iterable
     if not columns:
         raise ValueError(f"export {name!r} has no columns")
     spec = ExportSpec(name=name, title=title, permission=permission, columns=columns, rows=rows, screen=screen,
-                      count=count, screen_kwargs=dict(screen_kwargs or {}))
+                      count=count, screen_kwargs=dict(screen_kwargs or {}), screen_rows=screen_rows)
     _REGISTRY[name] = spec
     return spec
 

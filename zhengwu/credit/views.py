@@ -48,6 +48,27 @@ def expert_rows(user: Any, params: Any) -> Any:
                                         penalized=params.get("penalized") == "1")
 
 
+def penalty_rows(user: Any, params: Any) -> Any:
+    """The penalties list's rows for ``params`` (the screen and its Excel export read the same)."""
+    status = params.get("status") or ""
+    return selectors.penalty_list(user=user, status=status if status in PenaltyStatus.values else "")
+
+
+def rating_rows(user: Any, params: Any) -> Any:
+    """The sections to rate (一标一评), for the screen and its Excel export."""
+    return selectors.rating_sections(user=user)
+
+
+def record_rows(user: Any, params: Any) -> Any:
+    """The behaviour records list's rows for ``params`` (the screen and its Excel export read the same)."""
+    kind = params.get("kind") or ""
+    kind = kind if kind in RecordKind.values else ""
+    q = (params.get("q") or "").strip()[:64]
+    in_force = params.get("in_force") == "1"
+    return selectors.behaviour_record_list(user=user, kind=kind, q=q,
+                                           effective_on=timezone.localdate() if in_force else None)
+
+
 # --- expert credit --------------------------------------------------------------------------------------
 
 @require_GET
@@ -124,7 +145,7 @@ def penalty_new(request: HttpRequest, pk: int) -> HttpResponse:
 def penalty_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     status = status if status in PenaltyStatus.values else ""
-    penalties = selectors.penalty_list(user=request.user, status=status)
+    penalties = penalty_rows(request.user, request.GET)
     page = Paginator(penalties, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page:
         p.available = PENALTY_WORKFLOW.available(p, request.user)
@@ -155,7 +176,7 @@ def penalty_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 @permission_required_403("credit.rate")
 def rating_sections(request: HttpRequest) -> HttpResponse:
-    sections = selectors.rating_sections(user=request.user)
+    sections = rating_rows(request.user, request.GET)
     page = Paginator(sections, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "credit/ratings.html", {"page_obj": page})
 
@@ -213,8 +234,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in RecordKind.values else ""
     q = (request.GET.get("q") or "").strip()[:64]
     in_force = request.GET.get("in_force") == "1"
-    records = selectors.behaviour_record_list(user=request.user, kind=kind, q=q,
-                                              effective_on=timezone.localdate() if in_force else None)
+    records = record_rows(request.user, request.GET)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "credit/records.html", {"page_obj": page, "kind": kind, "q": q, "in_force": in_force,
                                                    "kinds": RecordKind.choices, "today": timezone.localdate()})

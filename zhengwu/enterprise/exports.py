@@ -1,5 +1,8 @@
 """Excel exports (openpyxl): the figures (by section, by department) and the demand list, with the same numbers
-as the screen (both read ``selectors.figures`` / ``selectors.demand_list``) and contact phone numbers masked."""
+as the screen (both read ``selectors.figures`` / ``selectors.demand_list``) and contact phone numbers masked.
+
+The screens' lists (the workspace, the department inbox, coverage and the network, the liaison tables) are also
+registered with the one export registry (``core/exports.py``) at the end of this module."""
 
 from __future__ import annotations
 
@@ -69,3 +72,104 @@ def demands_workbook(demands: Iterable[Any]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- the lists, through the one export registry (core/exports.py) ----------------------------------------------
+# The rows come from the views' own functions, imported when called (the views import this module).
+
+def _demand_rows(user: Any, params: Any) -> Any:
+    from zhengwu.enterprise.views import demand_rows
+
+    return demand_rows(user, params).select_related("enterprise", "section", "lead_department")
+
+
+def _view_rows(name: str) -> Any:
+    def rows(user: Any, params: Any) -> Any:
+        from zhengwu.enterprise import views
+
+        return getattr(views, name)(user, params)
+
+    rows.__name__ = name
+    return rows
+
+
+def _coverage_missing(user: Any, params: Any) -> list[Any]:
+    from zhengwu.enterprise.selectors import coverage
+
+    return coverage()["missing"]
+
+
+def _coverage_sections(user: Any, params: Any) -> list[dict[str, Any]]:
+    from zhengwu.enterprise.selectors import coverage
+
+    return coverage()["sections"]
+
+
+def _network(user: Any, params: Any) -> list[dict[str, Any]]:
+    from zhengwu.enterprise.selectors import network
+
+    return network()
+
+
+def _register_lists() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from zhengwu.core.exports import Column, register_export
+
+    def overdue(d: Any) -> bool:
+        return is_overdue(d, timezone.now())
+
+    demand_columns = [
+        Column("number", _("诉求编号"), width=20),
+        Column("title", _("标题"), mask="text", width=32),
+        Column("enterprise.name", _("企业"), width=28),
+        Column("section.name", _("板块")),
+        Column("get_channel_display", _("渠道")),
+        Column("received_at", _("受理时间")),
+        Column("deadline", _("办理期限")),
+        Column("get_status_display", _("状态")),
+    ]
+    register_export("enterprise.demands", title=_("诉求工作台"), permission="enterprise.view",
+                    screen="enterprise:workspace", rows=_demand_rows, columns=[
+                        *demand_columns,
+                        Column("overdue", _("是否超期"), value=overdue),
+                        Column("lead_department.name", _("牵头部门"), width=24),
+                        Column("contact_name", _("联系人"), mask="name"),
+                        Column("contact_mobile_masked", _("联系电话")),
+                    ])
+    register_export("enterprise.inbox", title=_("部门待办诉求"), permission="enterprise.answer",
+                    screen="enterprise:inbox", screen_rows="rows", rows=_view_rows("inbox_rows"), columns=[
+                        *[Column(f"demand.{c.key}", c.label, mask=c.mask, width=c.width) for c in demand_columns],
+                        Column("overdue", _("是否超期")),
+                    ])
+    register_export("enterprise.coverage_sections", title=_("板块入驻事项"), permission="enterprise.view",
+                    screen="enterprise:coverage", screen_rows="coverage.sections", rows=_coverage_sections,
+                    columns=[Column("code", _("板块编码")), Column("name", _("板块"), width=24),
+                             Column("items", _("入驻事项"))])
+    register_export("enterprise.coverage_missing", title=_("尚未入驻的涉企事项"), permission="enterprise.view",
+                    screen="enterprise:coverage", screen_rows="coverage.missing", rows=_coverage_missing,
+                    columns=[Column("code", _("事项编码"), width=20), Column("name", _("事项名称"), width=40),
+                             Column("department.name", _("实施部门"), width=24)])
+    register_export("enterprise.network", title=_("企业服务网络"), permission="enterprise.view",
+                    screen="enterprise:coverage", screen_rows="network", rows=_network,
+                    columns=[Column("node.name", _("网点"), width=28), Column("kind", _("类型")),
+                             Column("node.parent.name", _("上级"), width=28), Column("demands", _("受理诉求"))])
+    register_export("enterprise.liaison_officers", title=_("驻企员走访情况"), permission="enterprise.liaison",
+                    screen="enterprise:liaison", screen_rows="officers", rows=_view_rows("liaison_officer_rows"),
+                    columns=[Column("officer", _("驻企员")), Column("enterprises", _("联系企业")),
+                             Column("visits", _("走访")), Column("demands", _("收集诉求"))])
+    register_export("enterprise.not_visited", title=_("期间未走访的企业"), permission="enterprise.liaison",
+                    screen="enterprise:liaison", screen_rows="not_visited", rows=_view_rows("not_visited_rows"),
+                    columns=[Column("enterprise.name", _("企业"), width=32), Column("officer", _("驻企员"))])
+    register_export("enterprise.visits", title=_("最近走访"), permission="enterprise.liaison",
+                    screen="enterprise:liaison", screen_rows="visits", rows=_view_rows("visit_rows"), columns=[
+                        Column("visited_on", _("走访日期")),
+                        Column("officer", _("驻企员"), value=lambda v: str(v.officer)),
+                        Column("enterprise.name", _("企业"), width=32),
+                        Column("content", _("走访内容"), mask="text", width=48),
+                        Column("demands", _("收集诉求"), value=lambda v: [d.number for d in v.demands.all()],
+                               width=24),
+                    ])
+
+
+_register_lists()

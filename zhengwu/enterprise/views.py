@@ -62,6 +62,49 @@ def _rows(demands: Any, now: dt.datetime) -> list[dict[str, Any]]:
     return [{"demand": d, "overdue": is_overdue(d, now)} for d in demands]
 
 
+def demand_rows(user: Any, params: Any, *, form: Any = None, now: dt.datetime | None = None) -> Any:
+    """The workspace's demand list for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else FilterForm(params or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {"status": data["status"], "section": int(data["section"]) if data["section"] else None,
+                   "overdue": data["overdue"], "q": data["q"], "date_from": data["date_from"],
+                   "date_to": data["date_to"]}
+    return selectors.demand_list(user=user, now=now or timezone.now(), **filters).order_by("-received_at", "-id")
+
+
+def inbox_rows(user: Any, params: Any) -> list[dict[str, Any]]:
+    """The department's waiting demands (its first 200) with their overdue mark, for the screen and its export."""
+    return _rows(list(selectors.inbox_for(user=user)[:200]), timezone.now())
+
+
+def liaison_period(params: Any) -> tuple[PeriodForm, dt.date, dt.date]:
+    """The liaison page's period: the chosen dates, else the 90 days up to today."""
+    form = PeriodForm(params or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    date_to = data.get("date_to") or timezone.localdate()
+    return form, data.get("date_from") or date_to - dt.timedelta(days=90), date_to
+
+
+def liaison_officer_rows(user: Any, params: Any) -> list[dict[str, Any]]:
+    """Per liaison officer in the page's period (the screen and its export read the same)."""
+    _form, date_from, date_to = liaison_period(params)
+    return selectors.liaison_figures(user=user, date_from=date_from, date_to=date_to)
+
+
+def not_visited_rows(user: Any, params: Any) -> list[dict[str, Any]]:
+    """The assigned enterprises not visited in the page's period (the screen and its export read the same)."""
+    _form, date_from, date_to = liaison_period(params)
+    return selectors.enterprises_not_visited(user=user, date_from=date_from, date_to=date_to)
+
+
+def visit_rows(user: Any, params: Any) -> list[Any]:
+    """The most recent visits (50) the page lists, for the screen and its export."""
+    return list(selectors.visits_visible_to(user).select_related("enterprise", "officer")
+                .prefetch_related("demands")[:50])
+
+
 # --- workspace ---------------------------------------------------------------------------------------------
 
 @require_GET
@@ -70,13 +113,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     """诉求工作台: counts per state and section, the demands waiting for each step, overdue highlighted."""
     now = timezone.now()
     form = FilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = {"status": data["status"], "section": int(data["section"]) if data["section"] else None,
-                   "overdue": data["overdue"], "q": data["q"], "date_from": data["date_from"],
-                   "date_to": data["date_to"]}
-    qs = selectors.demand_list(user=request.user, now=now, **filters).order_by("-received_at", "-id")
+    qs = demand_rows(request.user, request.GET, form=form, now=now)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = selectors.demands_visible_to(request.user)
     from django.db.models import Count
@@ -105,9 +142,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @permission_required_403(ANSWER)
 def inbox(request: HttpRequest) -> HttpResponse:
     """部门待办: the demands routed to the user's department still waiting for its answer."""
-    now = timezone.now()
-    demands = list(selectors.inbox_for(user=request.user)[:200])
-    return render(request, "enterprise/inbox.html", {"rows": _rows(demands, now), "status_tones": DEMAND_STATUS_TONES})
+    return render(request, "enterprise/inbox.html", {"rows": inbox_rows(request.user, request.GET),
+                                                     "status_tones": DEMAND_STATUS_TONES})
 
 
 # --- raising -----------------------------------------------------------------------------------------------
@@ -424,14 +460,11 @@ def liaison(request: HttpRequest) -> HttpResponse:
         status = done.status
     else:
         form = VisitForm(enterprises=enterprises, initial={"visited_on": timezone.localdate()})
-    period_form, period = _period(request)
-    date_to = period["date_to"] or timezone.localdate()
-    date_from = period["date_from"] or date_to - dt.timedelta(days=90)
+    period_form, date_from, date_to = liaison_period(request.GET)
     return render(request, "enterprise/liaison.html", {
         "form": form, "period_form": period_form, "date_from": date_from, "date_to": date_to,
         "enterprises": enterprises,
-        "visits": list(selectors.visits_visible_to(user).select_related("enterprise", "officer")
-                       .prefetch_related("demands")[:50]),
-        "officers": selectors.liaison_figures(user=user, date_from=date_from, date_to=date_to),
-        "not_visited": selectors.enterprises_not_visited(user=user, date_from=date_from, date_to=date_to),
+        "visits": visit_rows(user, request.GET),
+        "officers": liaison_officer_rows(user, request.GET),
+        "not_visited": not_visited_rows(user, request.GET),
     }, status=status)

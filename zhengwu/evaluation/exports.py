@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -77,3 +77,34 @@ def xlsx_response(tables: Iterable[Table], *, filename: str, heading: str = "") 
     ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+# --- the suggestions list, through the one export registry (core/exports.py) ------------------------------------
+# The per-table workbooks above stay as they are; the list's rows come from the screen's own function,
+# imported when called (the views import this module).
+
+def _suggestion_rows(user: Any, params: Any) -> Any:
+    from zhengwu.evaluation.views_manage import suggestion_rows
+
+    return suggestion_rows(user, params).select_related("department", "indicator")
+
+
+def _register_lists() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from zhengwu.core.exports import Column, register_export
+
+    register_export("evaluation.suggestions", title=_("评价建议"), permission="evaluation.view",
+                    screen="evaluation:suggestions", rows=_suggestion_rows, columns=[
+                        Column("title", _("标题"), mask="text", width=32),
+                        Column("department.name", _("提出部门"), width=24),
+                        Column("indicator.name", _("涉及指标"), width=24),
+                        Column("submitted_at", _("提出时间")),
+                        Column("content", _("建议内容"), mask="text", width=48),
+                        Column("get_status_display", _("状态")),
+                        Column("decision_reason", _("答复意见"), mask="text", width=40),
+                        Column("decided_at", _("答复时间")),
+                    ])
+
+
+_register_lists()

@@ -51,7 +51,11 @@ def _hx_redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    raw = (request.GET.get("year") or "").strip()
+    return _year_of(request.GET)
+
+
+def _year_of(params: Any) -> int:
+    raw = (params.get("year") or "").strip()
     if not raw:
         return timezone.localdate().year
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
@@ -214,16 +218,24 @@ def _suggestion_rows(request: HttpRequest, suggestions: list[Any], *, failed: in
     return rows
 
 
+def suggestion_rows(user: Any, params: Any) -> Any:
+    """The suggestions list for ``params`` (year, status, department): the screen and its Excel export read the
+    same; a bad choice is a 422 naming the field."""
+    status = params.get("status") or ""
+    if status and status not in SuggestionStatus.values:
+        raise InvalidInput(_("没有这个选项。"), field="status", code="bad_choice")
+    department = (params.get("department_id") or "").strip()
+    if department and not department.isdigit():
+        raise InvalidInput(_("请选择列表中的部门。"), field="department_id", code="bad_choice")
+    return selectors.suggestion_list(user=user, status=status or None,
+                                     department_id=int(department) if department else None, year=_year_of(params))
+
+
 def _suggestions_context(request: HttpRequest, *, form: SuggestionForm | None = None) -> dict[str, Any]:
     year = _year(request)
     status = request.GET.get("status") or ""
-    if status and status not in SuggestionStatus.values:
-        raise InvalidInput(_("没有这个选项。"), field="status", code="bad_choice")
     department = (request.GET.get("department_id") or "").strip()
-    if department and not department.isdigit():
-        raise InvalidInput(_("请选择列表中的部门。"), field="department_id", code="bad_choice")
-    listed = selectors.suggestion_list(user=request.user, status=status or None,
-                                       department_id=int(department) if department else None, year=year)
+    listed = suggestion_rows(request.user, request.GET)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     counts, total = selectors.suggestion_counts(suggestions=selectors.suggestion_list(user=request.user, year=year))
     query = request.GET.copy()

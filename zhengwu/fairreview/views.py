@@ -33,15 +33,19 @@ VIEW = "fairreview.view"
 @handles_app_errors
 def index(request: HttpRequest) -> HttpResponse:
     """The tenders with documents text or a review: drafts first, with their open findings."""
-    tenders = (trading_selectors.tenders_visible_to(request.user).select_related("project")
-               .filter(~Q(documents_text="") | Q(fair_reviews__isnull=False)).distinct()
-               .annotate(open_findings=Count("fair_findings", distinct=True,
-                                             filter=Q(fair_findings__accepted_at__isnull=True,
-                                                      fair_findings__resolved_at__isnull=True)),
-                         reviews=Count("fair_reviews", distinct=True))
-               .order_by("-documents_issued_at", "-id"))
-    page = Paginator(tenders, 30).get_page(request.GET.get("page"))
+    page = Paginator(tender_rows(request.user, request.GET), 30).get_page(request.GET.get("page"))
     return render(request, "fairreview/index.html", {"page": page, "DRAFT": TenderStatus.DRAFT})
+
+
+def tender_rows(user: Any, params: Any) -> Any:
+    """The index's tenders (the screen and its Excel export read the same)."""
+    return (trading_selectors.tenders_visible_to(user).select_related("project")
+            .filter(~Q(documents_text="") | Q(fair_reviews__isnull=False)).distinct()
+            .annotate(open_findings=Count("fair_findings", distinct=True,
+                                          filter=Q(fair_findings__accepted_at__isnull=True,
+                                                   fair_findings__resolved_at__isnull=True)),
+                      reviews=Count("fair_reviews", distinct=True))
+            .order_by("-documents_issued_at", "-id"))
 
 
 def _pieces(text: str, hits: list[tuple[str, Any]], stored: dict[str, Any]) -> list[dict[str, Any]]:
@@ -181,8 +185,13 @@ def tender_url(tender: Any) -> str:
 @permission_required_403("fairreview.manage_rules")
 @handles_app_errors
 def rules(request: HttpRequest) -> HttpResponse:
-    rows = selectors.rules_visible_to(request.user).annotate(n_findings=Count("findings")).order_by("category", "code")
+    rows = rule_rows(request.user, request.GET)
     return render(request, "fairreview/rules.html", {"rules": rows, "SEVERITY_TONES": SEVERITY_TONES})
+
+
+def rule_rows(user: Any, params: Any) -> Any:
+    """The rules with their findings' count (the screen and its Excel export read the same)."""
+    return selectors.rules_visible_to(user).annotate(n_findings=Count("findings")).order_by("category", "code")
 
 
 @require_http_methods(["GET", "POST"])

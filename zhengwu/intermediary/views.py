@@ -67,16 +67,36 @@ def purchase_rows(user: Any, params: Any, *, form: Any = None) -> Any:
     return selectors.purchase_list(user=user, **_filters(form))
 
 
+def service_rows(user: Any, params: Any) -> list[Any]:
+    """The public service list's items (the screen and its Excel export read the same)."""
+    return list(selectors.service_list())
+
+
+def deal_rows(user: Any, params: Any) -> Any:
+    """The published deals (the screen and its Excel export read the same)."""
+    return selectors.deals_published()
+
+
+def proposal_rows(user: Any, params: Any) -> list[dict[str, Any]]:
+    """The clean-up proposals of the chosen status (default: proposed) with their reasons in words."""
+    status = params.get("status", ProposalStatus.PROPOSED)
+    qs = selectors.proposals_visible_to(user)
+    if status in ProposalStatus.values:
+        qs = qs.filter(status=status)
+    return [{"proposal": p, "reasons": [RemovalReason(r).label for r in p.reasons if r in RemovalReason.values]}
+            for p in qs]
+
+
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
     """The public intermediary service list (清单): no login needed."""
-    return render(request, "intermediary/service_list.html", {"items": list(selectors.service_list())})
+    return render(request, "intermediary/service_list.html", {"items": service_rows(request.user, request.GET)})
 
 
 @require_GET
 def deals(request: HttpRequest) -> HttpResponse:
     """The published deals (成交公告): no login needed."""
-    page = Paginator(selectors.deals_published(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(deal_rows(request.user, request.GET), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "intermediary/deals.html", {"page_obj": page, "query": ""})
 
 
@@ -233,11 +253,8 @@ def purchase_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @permission_required_403(MANAGE)
 def proposal_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ProposalStatus.PROPOSED)
-    qs = selectors.proposals_visible_to(request.user)
-    if status in ProposalStatus.values:
-        qs = qs.filter(status=status)
-    rows = [{"proposal": p, "reasons": [RemovalReason(r).label for r in p.reasons if r in RemovalReason.values],
-             "buttons": PROPOSAL_WORKFLOW.available(p, request.user)} for p in qs]
+    rows = [{**row, "buttons": PROPOSAL_WORKFLOW.available(row["proposal"], request.user)}
+            for row in proposal_rows(request.user, request.GET)]
     return render(request, "intermediary/proposals.html", {"rows": rows, "status": status,
                                                            "statuses": ProposalStatus.choices,
                                                            "tones": PROPOSAL_STATUS_TONES})

@@ -58,14 +58,66 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date | None, dt.date |
     return form, None, None
 
 
+def project_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The projects list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else ProjectFilterForm(params or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return selectors.project_list(user=user, **filters)
+
+
+def _period_of(params: Any) -> tuple[dt.date | None, dt.date | None]:
+    form = PeriodForm(params or None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["start"], form.cleaned_data["end"]
+    return None, None
+
+
+def action_rows(user: Any, params: Any) -> Any:
+    """The actions list's rows for ``params`` (the screen and its Excel export read the same)."""
+    start, end = _period_of(params)
+    agent = params.get("agent", "")
+    return selectors.action_list(user=user, start=start, end=end, agent=int(agent) if agent.isdigit() else None)
+
+
+def visit_rows(user: Any, params: Any) -> Any:
+    """The visits list's rows for ``params`` (the screen and its Excel export read the same)."""
+    start, end = _period_of(params)
+    return selectors.visit_list(user=user, start=start, end=end)
+
+
+def issue_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The issues list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else IssueFilterForm(params or None)
+    state = form.cleaned_data["state"] if form.is_bound and form.is_valid() else ""
+    return selectors.issue_list(user=user, state=state)
+
+
+def factor_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The factor needs list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else FactorFilterForm(params or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return selectors.factor_need_list(user=user, **filters).order_by("project__code", "kind")
+
+
+def overdue_issue_rows(user: Any, params: Any) -> Any:
+    """The overdue issues the overdue page lists (its first 200)."""
+    return selectors.overdue_issues(user=user, today=timezone.localdate())[:200]
+
+
+def overdue_connection_rows(user: Any, params: Any) -> Any:
+    """The overdue connections the overdue page lists (its first 200)."""
+    return selectors.overdue_connections(user=user, today=timezone.localdate())[:200]
+
+
 @require_GET
 @permission_required_403(VIEW)
 def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    page, query = _page(request, selectors.project_list(user=request.user, **filters))
+    page, query = _page(request, project_rows(request.user, request.GET, form=form))
     agents = selectors.active_agents([p.pk for p in page])
     rows = [{"project": p, "agent": agents.get(p.pk)} for p in page]
     return render(request, "projectservice/projects.html", {"form": form, "page_obj": page, "rows": rows,
@@ -175,19 +227,16 @@ def factor_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 @permission_required_403(VIEW)
 def action_list(request: HttpRequest) -> HttpResponse:
-    period, start, end = _period(request)
-    agent = request.GET.get("agent", "")
-    qs = selectors.action_list(user=request.user, start=start, end=end,
-                               agent=int(agent) if agent.isdigit() else None)
-    page, query = _page(request, qs)
+    period, _start, _end = _period(request)
+    page, query = _page(request, action_rows(request.user, request.GET))
     return render(request, "projectservice/actions.html", {"period": period, "page_obj": page, "query": query})
 
 
 @require_GET
 @permission_required_403(VIEW)
 def visit_list(request: HttpRequest) -> HttpResponse:
-    period, start, end = _period(request)
-    page, query = _page(request, selectors.visit_list(user=request.user, start=start, end=end))
+    period, _start, _end = _period(request)
+    page, query = _page(request, visit_rows(request.user, request.GET))
     return render(request, "projectservice/visits.html", {"period": period, "page_obj": page, "query": query,
                                                           "today": timezone.localdate()})
 
@@ -214,8 +263,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 @permission_required_403(VIEW)
 def issue_list(request: HttpRequest) -> HttpResponse:
     form = IssueFilterForm(request.GET or None)
-    state = form.cleaned_data["state"] if form.is_bound and form.is_valid() else ""
-    page, query = _page(request, selectors.issue_list(user=request.user, state=state))
+    page, query = _page(request, issue_rows(request.user, request.GET, form=form))
     return render(request, "projectservice/issues.html", {"form": form, "page_obj": page, "query": query,
                                                           "today": timezone.localdate()})
 
@@ -243,11 +291,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required_403(VIEW)
 def factor_list(request: HttpRequest) -> HttpResponse:
     form = FactorFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    page, query = _page(request, selectors.factor_need_list(user=request.user, **filters).order_by(
-        "project__code", "kind"))
+    page, query = _page(request, factor_rows(request.user, request.GET, form=form))
     return render(request, "projectservice/factors.html", {"form": form, "page_obj": page, "query": query,
                                                            "tones": FACTOR_STATUS_TONES,
                                                            "today": timezone.localdate()})
@@ -269,6 +313,6 @@ def figures(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "projectservice/overdue.html", {
-        "issues": selectors.overdue_issues(user=request.user, today=today)[:200],
-        "connections": selectors.overdue_connections(user=request.user, today=today)[:200], "today": today,
+        "issues": overdue_issue_rows(request.user, request.GET),
+        "connections": overdue_connection_rows(request.user, request.GET), "today": today,
         "tones": FACTOR_STATUS_TONES})

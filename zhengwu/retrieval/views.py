@@ -76,15 +76,44 @@ def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
     return page, query.urlencode()
 
 
+# --- the lists' rows: the screens and their Excel exports read the same ---------------------------------------
+
+def request_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The requests list for ``params``: a requester (without the view permission) sees only its own."""
+    form = form if form is not None else RequestFilterForm(params or None)
+    mine = user.has_perm(REQUEST) and not user.has_perm(VIEW)
+    return selectors.request_list(user=user, mine=mine, **_filters(form))
+
+
+def inbox_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The department's items for ``params`` (default: the open ones)."""
+    form = form if form is not None else InboxFilterForm(params or None)
+    status = params.get("status", "open") if form.is_bound and form.is_valid() else "open"
+    return selectors.inbox(user=user, status=status)
+
+
+def mine_rows(user: Any, params: Any) -> list[Any]:
+    """The requests about the signed-in subject (the latest 200)."""
+    return list(selectors.requests_about(user).order_by("-submitted_at", "-id")[:200])
+
+
+def catalog_rows(user: Any, params: Any) -> list[Any]:
+    """The catalog's information types, inactive ones included."""
+    return list(selectors.info_types(active_only=False))
+
+
+def requester_rows(user: Any, params: Any) -> Any:
+    """The requesters the user may manage."""
+    return selectors.requesters_visible_to(user)
+
+
 # --- the requester portal -----------------------------------------------------------------------------------
 
 @require_GET
 @reader_required
 def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
-    mine = request.user.has_perm(REQUEST) and not request.user.has_perm(VIEW)
-    qs = selectors.request_list(user=request.user, mine=mine, **_filters(form))
-    page, query = _page(request, qs)
+    page, query = _page(request, request_rows(request.user, request.GET, form=form))
     return render(request, "retrieval/request_list.html", {
         "form": form, "page_obj": page, "query": query, "tones": REQUEST_STATUS_TONES,
         "requester": selectors.requester_of(request.user), "can_ask": request.user.has_perm(REQUEST)})
@@ -152,9 +181,7 @@ def answer_read(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 @permission_required_403(ANSWER)
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
-    status = request.GET.get("status", "open") if form.is_bound and form.is_valid() else "open"
-    qs = selectors.inbox(user=request.user, status=status)
-    page, query = _page(request, qs)
+    page, query = _page(request, inbox_rows(request.user, request.GET, form=form))
     now = timezone.now()
     rows = [{"item": i, "deadline": selectors.deadline_state(i, now=now)} for i in page]
     return render(request, "retrieval/inbox.html", {"form": form, "page_obj": page, "rows": rows, "query": query,
@@ -195,7 +222,7 @@ def item_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required_403(CONSENT)
 def mine(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.requests_about(request.user).order_by("-submitted_at", "-id")[:200])
+    rows = mine_rows(request.user, request.GET)
     return render(request, "retrieval/mine.html", {"rows": rows, "tones": REQUEST_STATUS_TONES,
                                                    "consent_tones": CONSENT_STATUS_TONES})
 
@@ -312,7 +339,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
             return redirect("retrieval:catalog")
         status = done.status
     return render(request, "retrieval/catalog.html", {
-        "types": list(selectors.info_types(active_only=False)), "scenarios": list(selectors.scenarios()),
+        "types": catalog_rows(request.user, request.GET), "scenarios": list(selectors.scenarios()),
         "form": form}, status=status)
 
 
@@ -329,7 +356,7 @@ def requesters(request: HttpRequest) -> HttpResponse:
             return redirect("retrieval:requesters")
         status = done.status
     rows = [{"requester": r, "buttons": REQUESTER_WORKFLOW.available(r, request.user)}
-            for r in selectors.requesters_visible_to(request.user)]
+            for r in requester_rows(request.user, request.GET)]
     return render(request, "retrieval/requesters.html", {"rows": rows, "form": form,
                                                          "tones": REQUESTER_STATUS_TONES}, status=status)
 

@@ -99,6 +99,19 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/workspace.html", {**selectors.workspace(user=request.user), **TONES})
 
 
+def flag_rows(user: Any, params: Any, *, form: Any = None) -> Any:
+    """The flags list's rows for ``params`` (the screen and its Excel export read the same)."""
+    form = form if form is not None else FlagFilterForm(params or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.flag_list(user=user, family=data.get("family", ""), rule=data.get("rule", ""),
+                               status=data.get("status", ""), q=data.get("q", ""))
+
+
+def campaign_rows(user: Any, params: Any) -> Any:
+    """The campaigns with their figures (the screen and its Excel export read the same)."""
+    return selectors.campaigns_with_figures(user=user)
+
+
 # --- flags -----------------------------------------------------------------------------------------------
 
 @require_GET
@@ -106,9 +119,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @handles_app_errors
 def flags(request: HttpRequest) -> HttpResponse:
     form = FlagFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.flag_list(user=request.user, family=data.get("family", ""), rule=data.get("rule", ""),
-                             status=data.get("status", ""), q=data.get("q", ""))
+    qs = flag_rows(request.user, request.GET, form=form)
     return render(request, "supervision/flags.html",
                   {"form": form, "page_obj": _page(request, qs), "rules": selectors.flag_rules(user=request.user),
                    **TONES})
@@ -352,7 +363,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
             return redirect("supervision:campaign", pk=done.value.pk)
         status = done.status
     return render(request, "supervision/campaigns.html",
-                  {"campaigns": selectors.campaigns_with_figures(user=request.user), "form": form,
+                  {"campaigns": campaign_rows(request.user, request.GET), "form": form,
                    "figures": selectors.inspection_statistics(user=request.user)}, status=status)
 
 

@@ -72,12 +72,18 @@ def _version(request: HttpRequest) -> int | None:
 def projects(request: HttpRequest) -> HttpResponse:
     """交易项目: every project the user may see, newest first; ``q`` matches the number or the name."""
     q = (request.GET.get("q") or "").strip()[:64]
-    qs = (selectors.project_list(user=request.user).annotate(tender_count=Count("tenders"))
+    page = Paginator(project_rows(request.user, request.GET), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "trading/projects.html", {"page_obj": page, "q": q})
+
+
+def project_rows(user: Any, params: Any) -> Any:
+    """The projects list's rows for ``params`` (the screen and its Excel export read the same)."""
+    q = (params.get("q") or "").strip()[:64]
+    qs = (selectors.project_list(user=user).annotate(tender_count=Count("tenders"))
           .order_by("-created_at", "-id"))
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(name__icontains=q))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "trading/projects.html", {"page_obj": page, "q": q})
+    return qs
 
 
 def _project_form(request: HttpRequest, data: Any = None) -> ProjectForm:
@@ -457,8 +463,13 @@ def deposit_record(request: HttpRequest, pk: int) -> HttpResponse:
 def deposits_overdue(request: HttpRequest) -> HttpResponse:
     """逾期未退保证金: transfers whose refund due date has passed, oldest due date first."""
     today = timezone.localdate()
-    rows = list(selectors.deposits_overdue(user=request.user, today=today)[:500])
+    rows = list(deposit_overdue_rows(request.user, request.GET))
     return render(request, "trading/deposits_overdue.html", {"rows": rows, "today": today})
+
+
+def deposit_overdue_rows(user: Any, params: Any) -> Any:
+    """The overdue deposits the screen lists (its first 500), for the screen and its Excel export."""
+    return selectors.deposits_overdue(user=user, today=timezone.localdate())[:500]
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,8 @@ an account of the expert role). Until then staff record the expert's sheets for 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -28,12 +30,18 @@ def _experts(request: HttpRequest):
     return selectors.expert_list(user=request.user).select_related("user").order_by("name", "id")
 
 
+def expert_account_rows(user: Any, params: Any) -> Any:
+    """The expert accounts list's rows for ``params`` (the screen and its Excel export read the same)."""
+    q = (params.get("q") or "").strip()[:64]
+    experts = (selectors.expert_list(user=user).select_related("user").prefetch_related("specialties")
+               .order_by("name", "id"))
+    return experts.filter(name__icontains=q) if q else experts
+
+
 def _render(request: HttpRequest, *, form: ExpertAccountForm | None = None, status: int = 200) -> HttpResponse:
     can_link = request.user.has_perm("trading.manage_experts")
     q = (request.GET.get("q") or "").strip()[:64]
-    experts = _experts(request)
-    if q:
-        experts = experts.filter(name__icontains=q)
+    experts = expert_account_rows(request.user, request.GET)
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     if form is None and can_link:
         chosen = str(request.GET.get("expert") or "")

@@ -68,24 +68,34 @@ def _report(request: HttpRequest) -> tuple[YearForm, dict[str, Any] | None]:
         return form, None
 
 
-def _context(request: HttpRequest, *, create_form: FeeScheduleForm | None = None,
-             off_form: tuple[int, FeeSwitchOffForm] | None = None) -> dict[str, Any]:
-    user = request.user
+def fee_schedule_rows(user: Any, params: Any) -> list[dict[str, Any]]:
+    """The schedules by project type with their tiers in words and whether each is in force and charging today
+    (the screen and its Excel export read the same)."""
     today = timezone.localdate()
-    can_manage = user.has_perm(MANAGE)
     schedules = list(fees.fee_schedule_list(user=user).select_related("created_by")
                      .order_by("project_type", "-effective_from"))
     in_force = {s.project_type: fees.schedule_in_force(project_type=s.project_type, on=today) for s in schedules}
     rows = []
     for s in schedules:
-        form = None
-        if can_manage and s.switched_off_from is None:
-            form = off_form[1] if off_form is not None and off_form[0] == s.pk else FeeSwitchOffForm(prefix=f"off{s.pk}")
         current = in_force.get(s.project_type)
-        rows.append({"schedule": s, "tiers": tiers_text(s.tiers), "off_form": form,
+        rows.append({"schedule": s, "tiers": tiers_text(s.tiers),
                      "in_force": current is not None and current.pk == s.pk,
                      "charging": current is not None and current.pk == s.pk
                      and (s.switched_off_from is None or s.switched_off_from > today)})
+    return rows
+
+
+def _context(request: HttpRequest, *, create_form: FeeScheduleForm | None = None,
+             off_form: tuple[int, FeeSwitchOffForm] | None = None) -> dict[str, Any]:
+    user = request.user
+    today = timezone.localdate()
+    can_manage = user.has_perm(MANAGE)
+    rows = fee_schedule_rows(user, request.GET)
+    for row in rows:
+        s, form = row["schedule"], None
+        if can_manage and s.switched_off_from is None:
+            form = off_form[1] if off_form is not None and off_form[0] == s.pk else FeeSwitchOffForm(prefix=f"off{s.pk}")
+        row["off_form"] = form
     year_form, report = _report(request)
     return {"rows": rows, "today": today, "create_form": create_form or (FeeScheduleForm() if can_manage else None),
             "year_form": year_form, "report": report}

@@ -53,22 +53,32 @@ AUDIT_LABELS = {
 def sessions(request: HttpRequest) -> HttpResponse:
     """远程异地评标: every session, newest first, filtered by year, our role and status (and a project or tender)."""
     form = SessionFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    qs = remote_session_list(user=request.user, year=data.get("year"), our_role=data.get("our_role") or "",
-                             status=data.get("status") or "").select_related("tender_section__tender",
-                                                                              "tender_section__section")
-    scope = {}
-    for key, lookup in (("project", "tender_section__tender__project_id"), ("tender", "tender_section__tender_id")):
-        value = str(request.GET.get(key) or "")
-        if value.isdigit():
-            qs = qs.filter(**{lookup: int(value)})
-            scope[key] = int(value)
-    page = Paginator(qs.order_by("-scheduled_start", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs, scope = _session_rows(request.user, request.GET, form)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "trading/sessions.html", {
         "form": form, "page_obj": page, "scope": scope, "query": query.urlencode(),
         "REMOTE_SESSION_STATUS_TONES": REMOTE_SESSION_STATUS_TONES})
+
+
+def _session_rows(user: Any, params: Any, form: SessionFilterForm) -> tuple[Any, dict[str, int]]:
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = remote_session_list(user=user, year=data.get("year"), our_role=data.get("our_role") or "",
+                             status=data.get("status") or "").select_related("tender_section__tender",
+                                                                              "tender_section__section")
+    scope = {}
+    for key, lookup in (("project", "tender_section__tender__project_id"), ("tender", "tender_section__tender_id")):
+        value = str(params.get(key) or "")
+        if value.isdigit():
+            qs = qs.filter(**{lookup: int(value)})
+            scope[key] = int(value)
+    return qs.order_by("-scheduled_start", "-id"), scope
+
+
+def session_rows(user: Any, params: Any) -> Any:
+    """The sessions list's rows for ``params`` (the screen and its Excel export read the same)."""
+    return _session_rows(user, params, SessionFilterForm(params or None))[0].prefetch_related("venues")
 
 
 # --- a new session -----------------------------------------------------------------------------------------------

@@ -187,6 +187,39 @@ def agent_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("village:agent", pk=pk)
 
 
+def training_rows(user: Any, params: Any) -> Any:
+    """The trainings with their attendance, newest first (the screen and its Excel export read the same)."""
+    from django.db.models import Count
+
+    qs = selectors.trainings_visible_to(user).select_related("township").annotate(n=Count("attendance"))
+    return qs.order_by("-held_on", "-id")
+
+
+def _chosen_scheme(params: Any) -> tuple[list[Any], Any]:
+    """The rating schemes and the one chosen by ``scheme`` (default: the first listed)."""
+    schemes = list(selectors.schemes())
+    return schemes, next((s for s in schemes if str(s.pk) == params.get("scheme")), schemes[0] if schemes else None)
+
+
+def stars_rows(user: Any, params: Any) -> list[dict[str, Any]]:
+    """The chosen scheme's stars by township (the screen and its Excel export read the same)."""
+    _schemes, scheme = _chosen_scheme(params)
+    return selectors.stars_by_township(user=user, scheme=scheme) if scheme is not None else []
+
+
+def ranking_rows(user: Any, params: Any) -> Any:
+    """The chosen scheme's ranking within each township, for ``params`` (the screen and its export)."""
+    _schemes, scheme = _chosen_scheme(params)
+    if scheme is None:
+        return []
+    return selectors.rating_ranking(user=user, scheme=scheme, township=_int(params.get("township")))
+
+
+def directory_item_rows(user: Any, params: Any) -> Any:
+    """The items a village may handle (the directory screen and its export read the same)."""
+    return selectors.village_items()
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required_403(VIEW)
 @handles_app_errors
@@ -204,10 +237,7 @@ def trainings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("培训已登记。"))
             return redirect("village:trainings")
         status = done.status
-    from django.db.models import Count
-
-    qs = selectors.trainings_visible_to(request.user).select_related("township").annotate(n=Count("attendance"))
-    page = Paginator(qs.order_by("-held_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(training_rows(request.user, request.GET), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "village/trainings.html", {"page_obj": page, "form": form, "can_manage": can_manage,
                                                       "total": page.paginator.count, "query": ""}, status=status)
 
@@ -216,7 +246,7 @@ def trainings(request: HttpRequest) -> HttpResponse:
 @permission_required_403(VIEW)
 def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "village/directory.html", {"coverage": selectors.directory_coverage(),
-                                                      "items": selectors.village_items()})
+                                                      "items": directory_item_rows(request.user, request.GET)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -234,18 +264,17 @@ def ratings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("星级评定已完成。"))
             return redirect("village:ratings")
         status = done.status
-    schemes = list(selectors.schemes())
-    scheme = next((s for s in schemes if str(s.pk) == request.GET.get("scheme")), schemes[0] if schemes else None)
+    schemes, scheme = _chosen_scheme(request.GET)
     township = _int(request.GET.get("township"))
     context: dict[str, Any] = {"schemes": schemes, "scheme": scheme, "form": form, "can_rate": can_rate,
                                "townships": selectors.townships_visible_to(request.user), "township": township}
     if scheme is not None:
-        by_township = selectors.stars_by_township(user=request.user, scheme=scheme)
+        by_township = stars_rows(request.user, request.GET)
         context["by_township"] = by_township
         context["chart"] = _chart(_("各乡镇(街道)代办员星级分布"), [r["township"] for r in by_township], [
             {"name": f"{n}星", "stack": "s", "data": [r["stars"][n - 1] for r in by_township]} for n in range(1, 6)],
             rotate=len(by_township) > 8)
-        qs = selectors.rating_ranking(user=request.user, scheme=scheme, township=township)
+        qs = ranking_rows(request.user, request.GET)
         context["page_obj"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         context["query"] = _query(request)
     return render(request, "village/ratings.html", context, status=status)
