@@ -103,6 +103,8 @@ def _register_routers() -> None:
     from zhengwu.intermediary.api import router as intermediary_router
     from zhengwu.village.api import router as village_router
     from zhengwu.retrieval.api import router as retrieval_router
+    from zhengwu.reports.api import router as reports_router
+    from zhengwu.leadership.api import router as leadership_router
 
     api.add_router("/core/", core_router)
     api.add_router("/org/", org_router)
@@ -124,6 +126,8 @@ def _register_routers() -> None:
     api.add_router("/intermediary/", intermediary_router)
     api.add_router("/village/", village_router)
     api.add_router("/retrieval/", retrieval_router)
+    api.add_router("/reports/", reports_router)
+    api.add_router("/leadership/", leadership_router)
 
 
 _register_routers()

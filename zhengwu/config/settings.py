@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "zhengwu.intermediary",
     "zhengwu.village",
     "zhengwu.retrieval",
+    "zhengwu.reports",
+    "zhengwu.leadership",
 ]
 
 MIDDLEWARE = [

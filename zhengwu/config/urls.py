@@ -22,5 +22,7 @@ urlpatterns = [
     path("intermediary/", include("zhengwu.intermediary.urls")),
     path("village/", include("zhengwu.village.urls")),
     path("retrieval/", include("zhengwu.retrieval.urls")),
+    path("reports/", include("zhengwu.reports.urls")),
+    path("leadership/", include("zhengwu.leadership.urls")),
     path("", include("zhengwu.core.urls")),
 ]

@@ -1,0 +1,15 @@
+"""The report generation job: a thin huey entry point, enqueued when a generation is requested (on commit)."""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+from zhengwu.core import context
+
+
+@db_task()
+def reports_generate(report_id: int) -> str:
+    from zhengwu.reports.services import report_run
+
+    with context.outside_request("job:reports_generate"):
+        return report_run(report=report_id).status
