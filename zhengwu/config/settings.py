@@ -229,6 +229,14 @@ ZHENGWU = {
     "REVIEW_RECTIFY_DAYS": env_int("ZHENGWU_REVIEW_RECTIFY_DAYS", 15),
     "REVIEW_DEFAULT_AFTER_DAYS": env_int("ZHENGWU_REVIEW_DEFAULT_AFTER_DAYS", 7),
     "REVIEW_DEFAULT_LEVEL": env_int("ZHENGWU_REVIEW_DEFAULT_LEVEL", 0) or None,
+    # Excel exports (core/exports.py; docs/exports.md): up to this many rows the file is sent at once, above it a
+    # background job writes it; the job's file is kept this many hours.
+    "EXPORT_SYNC_ROWS": env_int("ZHENGWU_EXPORT_SYNC_ROWS", 5000),
+    "EXPORT_KEEP_HOURS": env_int("ZHENGWU_EXPORT_KEEP_HOURS", 24),
+    # The leadership dashboard (docs/leadership.md): how often its figures reload themselves, and how long a
+    # computed period is cached.
+    "LEADERSHIP_REFRESH_SECONDS": env_int("ZHENGWU_LEADERSHIP_REFRESH_SECONDS", 300),
+    "LEADERSHIP_CACHE_SECONDS": env_int("ZHENGWU_LEADERSHIP_CACHE_SECONDS", 120),
 }
 
 # Sealed bids arrive base64-encoded in JSON: the request may be 4/3 of the largest bid file, plus the form.
