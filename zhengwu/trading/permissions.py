@@ -1,7 +1,8 @@
 """Who may do what in public resource trading: granted to roles in one place.
 
 * trading center staff run everything (every row is in their scope);
-* a supervisor reads everything and changes nothing;
+* a supervisor reads everything and changes nothing; so does the center's leader (the leadership dashboard links
+  to the trading figures and sessions);
 * an enterprise user registers its own enterprise as a bidder, raises objections in its own name,
   and sees its own registrations, deposits and objections (never another bidder's: the names and
   the number of potential bidders are confidential before the opening, 招标投标法 §22);
@@ -41,3 +42,4 @@ grant(Role.TRADING_STAFF, "trading.view_workspace")
 grant(Role.SUPERVISOR, "trading.view_workspace")
 grant(Role.CENTER_ADMIN, "trading.view_workspace")
 grant(Role.EXPERT, "trading.score_bids")
+grant(Role.LEADER, *VIEW, "trading.view_experts", "trading.view_workspace")

@@ -166,7 +166,8 @@ def test_a_second_load_reads_the_figures_from_the_cache(test_figures, people) ->
 
 def test_the_dashboard_needs_the_leadership_permission(test_figures, people) -> None:  # noqa: ANN001
     assert client_for(people["clerk"]).get("/leadership/").status_code == 403
-    assert client_for(people["supervisor"]).get(JAN_NOV_2023).status_code == 200
+    assert client_for(people["supervisor"]).get(JAN_NOV_2023).status_code == 403
+    assert client_for(people["leader"]).get(JAN_NOV_2023).status_code == 200
     assert client_for(people["admin"]).get(JAN_NOV_2023).status_code == 200
     assert Client().get("/leadership/").status_code == 302
 
