@@ -2,7 +2,8 @@
 
 钱局长 signs in, opens 领导驾驶舱 from the menu, picks the year 2024 and then switches the period to 上年 (2023), clicks
 the March bar of the bad-review trend and lands on the review list for March 2023, comes back, and follows
-"生成工作报告" to the report page for the same period. The hall's display mode is photographed at 1920×1080.
+"生成工作报告" to the report page for the same period, generates the report and downloads the Word document,
+which opens with python-docx and carries the period. The hall's display mode is photographed at 1920×1080.
 
 The figures are the tests' own (tests/conftest.py), so the journey does not depend on the domains' data.
 Screenshots go to var/screenshots/ for a person to judge the design.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from docx import Document
 
 from zhengwu.core.testing import make_user
 from zhengwu.leadership import services
@@ -56,8 +58,9 @@ def click_chart_point(page, testid: str, *, series: int, index: int) -> None:  #
     page.mouse.click(box["x"] + x, box["y"] + y + 6)  # just inside the top of the bar
 
 
-def test_a_leader_switches_the_period_opens_a_chart_point_and_goes_to_the_report(  # noqa: ANN001
-        page, live_server, leaders, screenshots_dir) -> None:
+def test_a_leader_switches_the_period_opens_a_chart_point_and_downloads_the_report(  # noqa: ANN001
+        page, live_server, leaders, screenshots_dir, settings, tmp_path) -> None:
+    settings.VAR_DIR = tmp_path
     sign_in(page, live_server)
     page.locator(".zw-sidebar").get_by_role("link", name="领导驾驶舱").click()
     page.get_by_role("heading", name="领导驾驶舱").wait_for()
@@ -86,6 +89,19 @@ def test_a_leader_switches_the_period_opens_a_chart_point_and_goes_to_the_report
     page.get_by_test_id("report-link").click()
     page.wait_for_url(re.compile(r"/reports/\?start=2023-01-01&end=2023-12-31$"))
     page.get_by_role("heading", name="工作报告").wait_for()
+    assert page.locator("#id_start").input_value() == "2023-01-01"
+    assert page.locator("#id_end").input_value() == "2023-12-31"
+    page.get_by_test_id("generate").click()
+    row = page.get_by_test_id("report-row").first
+    row.get_by_test_id("download-docx").wait_for()
+    with page.expect_download() as info:
+        row.get_by_test_id("download-docx").click()
+    saved = tmp_path / "report.docx"
+    info.value.save_as(str(saved))
+    document = Document(str(saved))
+    assert document.paragraphs[0].text == "示范区行政服务中心2023年工作总结"
+    assert any("2023年1月1日至12月31日" in cell.text or "2023-01-01" in cell.text
+               for table in document.tables for row_ in table.rows for cell in row_.cells)
 
 
 def test_the_halls_display_is_dark_full_screen_and_refreshes_itself(  # noqa: ANN001
