@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from zhengwu.core.demo import DemoContext, generate
 from zhengwu.core.management.base import ZhengwuCommand
@@ -25,6 +26,8 @@ class Command(ZhengwuCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--reset", action="store_true", help="delete the SQLite database and start over")
         parser.add_argument("--no-serve", action="store_true", help="generate only, do not start the server")
+        parser.add_argument("--only", default="",
+                            help="comma-separated step-name prefixes to run (e.g. org.,cases.); for development")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] <= 0:
@@ -33,6 +36,9 @@ class Command(ZhengwuCommand):
         if options["reset"]:
             if db["ENGINE"] != "django.db.backends.sqlite3":
                 raise CommandError("--reset only deletes the embedded SQLite database; drop a PostgreSQL one yourself")
+            # The system checks have already opened the database: close it first, or the steps below would write
+            # into the unlinked file (gone when the process ends) while the path starts over empty.
+            connections.close_all()
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db["NAME"]) + suffix).unlink(missing_ok=True)
         self.stdout.write("Migrating the database …")
@@ -46,7 +52,8 @@ class Command(ZhengwuCommand):
         else:
             self.stdout.write(f"Generating the demo district (seed {options['seed']}, scale {options['scale']}) …")
             started = time.perf_counter()
-            ctx = generate(DemoContext(seed=options["seed"], scale=options["scale"], log=self.stdout.write))
+            only = tuple(p.strip() for p in options["only"].split(",") if p.strip()) or None
+            ctx = generate(DemoContext(seed=options["seed"], scale=options["scale"], log=self.stdout.write), only=only)
             self.stdout.write(f"Generated in {time.perf_counter() - started:.1f}s.")
             logins = ctx.logins
         url = f"http://{options['host']}:{options['port']}/"
