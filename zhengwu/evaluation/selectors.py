@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.errors import InvalidInput, NotFound
+from zhengwu.core.periods import local_day_bounds
 from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
 from zhengwu.evaluation import indicators as ind
 from zhengwu.evaluation import raw, scoring
@@ -573,9 +574,7 @@ def district_indicators(*, start: date, end: date, codes: Iterable[str]) -> dict
     return district_values(period=Period(start, end), indicators=[indicator_get(c) for c in codes])
 
 
-def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+_local_bounds = local_day_bounds
 
 
 def case_reminders_between(*, start: date, end: date) -> int:

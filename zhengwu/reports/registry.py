@@ -114,11 +114,9 @@ class Period:
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """Aware datetimes [start 00:00, day after end 00:00) in the current time zone, for ``__gte``/``__lt``."""
-        from django.utils import timezone
+        from zhengwu.core.periods import local_day_bounds
 
-        first = timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
-        after = timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
-        return first, after
+        return local_day_bounds(self.start, self.end)
 
 
 def _date(value: object, *, field: str) -> dt.date:

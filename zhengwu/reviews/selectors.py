@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from zhengwu.core import audit
 from zhengwu.core.models import AuditEvent
+from zhengwu.core.periods import day_start
 from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
 from zhengwu.reviews.choices import BAD_LEVEL_MAX, GOOD_LEVEL_MIN, HandlingStatus
 from zhengwu.reviews.deadlines import DUE_FIELD
@@ -155,9 +156,9 @@ def percent_change(current: int, previous: int) -> float | None:
 
 def _in_period(reviews: QuerySet[Review], date_from: date | None, date_to: date | None) -> QuerySet[Review]:
     if date_from is not None:
-        reviews = reviews.filter(created_at__date__gte=date_from)
+        reviews = reviews.filter(created_at__gte=day_start(date_from))
     if date_to is not None:
-        reviews = reviews.filter(created_at__date__lte=date_to)
+        reviews = reviews.filter(created_at__lt=day_start(date_to + timedelta(days=1)))
     return reviews
 
 

@@ -23,8 +23,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Sum
-from django.utils import timezone
 
+from zhengwu.core.periods import local_day_bounds
 from zhengwu.trading.choices import AwardMode, DepositForm, ExpertSource, FundingSource, ProjectType
 from zhengwu.trading.models import Award, Deposit, DepositRefundBatch, ExpertDrawMember, Project
 from zhengwu.trading.selectors_sessions import remote_session_counts
@@ -35,11 +35,7 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 PROJECT = "evaluation__tender_section__tender__project"
 
 
-def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[date_from 00:00, the day after date_to 00:00) in the current time zone."""
-    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
-    return start, end
+_bounds = local_day_bounds
 
 
 def _money(value: Any) -> Decimal:

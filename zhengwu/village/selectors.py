@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from zhengwu.cases.models import Case, ServiceItem
+from zhengwu.core.periods import local_day_bounds
 from zhengwu.core.permissions import ScopePaths, get_visible, scope_filter
 from zhengwu.org.models import Region, RegionLevel
 from zhengwu.village.choices import AGE_BANDS, AgentStatus, StationState
@@ -266,8 +267,9 @@ def trainings_held(*, start: date, end: date) -> int:
 def agent_cases_count(*, start: date, end: date) -> int:
     """Cases credited to village agents (``Case.agent`` is an agent's login), received in [start, end]; the sum
     of :func:`cases_per_agent` over every agent."""
-    return Case.objects.filter(agent__village_agent__isnull=False, received_at__date__gte=start,
-                               received_at__date__lte=end).count()
+    first, after = local_day_bounds(start, end)
+    return Case.objects.filter(agent__village_agent__isnull=False, received_at__gte=first,
+                               received_at__lt=after).count()
 
 
 def station_coverage() -> tuple[int, int]:

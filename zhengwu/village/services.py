@@ -3,7 +3,7 @@ event each; refusals are :mod:`zhengwu.core.errors` naming the field (nothing ha
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
@@ -15,6 +15,7 @@ from zhengwu.cases.choices import CaseStatus, Outcome
 from zhengwu.cases.models import Case
 from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
+from zhengwu.core.periods import local_day_bounds
 from zhengwu.core.inputs import clean_text
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
@@ -337,9 +338,7 @@ def scheme_create(*, actor: Any, name: str, period_start: Any, period_end: Any,
     return scheme
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+_bounds = local_day_bounds
 
 
 def rating_counts(*, agents: list[Agent], start: date, end: date) -> dict[int, scoring.Counts]:
