@@ -69,7 +69,9 @@ WAN = Decimal(10_000)
 SEED_FIGURES: list[SeedFigure] = [
     SeedFigure("cases.received", _d(562_000), RELATIVE, _d("0.005")),
     SeedFigure("cases.online_rate", _d("99.4"), POINTS, _d("0.05"), scales=False),
-    SeedFigure("cases.overdue_completion_rate", _d("0.03"), POINTS, _d("0.005"), scales=False),
+    # The demo plans 0.03 % over the cases received in 2023; the figure counts by completion date, so the window
+    # also holds late-2022 cases completed in January (2022 ran at 0.17 %): 200 of 557,694 = 0.036 %.
+    SeedFigure("cases.overdue_completion_rate", _d("0.03"), POINTS, _d("0.01"), scales=False),
     SeedFigure("cases.overdue_acceptance_rate", _d("0.28"), POINTS, _d("0.005"), scales=False),
     SeedFigure("reviews.bad_rectified", _d(101), EXACT),
     SeedFigure("evaluation.reminders", _d(3946), EXACT, span=YEAR),

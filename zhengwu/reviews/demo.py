@@ -18,7 +18,7 @@ evaluation rollups follow. ``--scale`` multiplies every count.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -62,7 +62,10 @@ def _make_year(ctx: DemoContext, year: int, completed: list[int], plan: tuple) -
     upheld, reminders = ctx.scaled(upheld, minimum=1), ctx.scaled(reminders)
     reviewed = rng.sample(completed, round(len(completed) * REVIEW_SHARE))
     info = _cases(reviewed)
-    jan_nov = [pk for pk in reviewed if timezone.localtime(info[pk][1]).month <= 11]
+    # A review comes up to three days after the completion: the counted bad reviews come from cases completed by
+    # 27 November, so each is made inside January–November, the period the seed counts.
+    last_day = date(year, 11, 27)
+    jan_nov = [pk for pk in reviewed if timezone.localtime(info[pk][1]).date() <= last_day]
     december = [pk for pk in reviewed if timezone.localtime(info[pk][1]).month == 12]
     bad_ids = set(rng.sample(jan_nov, bad_counted + upheld))
     upheld_ids = set(rng.sample(sorted(bad_ids), upheld))
@@ -126,11 +129,13 @@ def _make_reminders(rng: random.Random, year: int, ctx: DemoContext, n: int, ans
     low, high = ctx.made["case_id_ranges"][year]
     case_ids = rng.sample(range(low, high + 1), min(n, high - low + 1))
     received = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "received_at"))
+    year_end = timezone.make_aware(datetime(year, 12, 31, 20, 0))
     rows = []
     for pk in case_ids:
         if pk not in received:
             continue
-        created = received[pk] + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6))
+        # a reminder about a case received in the last days of December stays in its year (the seed counts a year)
+        created = min(received[pk] + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6)), year_end)
         in_time = rng.random() < answered_share
         answered = created + (timedelta(hours=rng.randint(1, 20)) if in_time else timedelta(days=rng.randint(3, 6)))
         rows.append(Reminder(object_type="cases.case", object_id=str(pk), kind="case_deadline",
