@@ -234,9 +234,9 @@ ZHENGWU = {
     "EXPORT_SYNC_ROWS": env_int("ZHENGWU_EXPORT_SYNC_ROWS", 5000),
     "EXPORT_KEEP_HOURS": env_int("ZHENGWU_EXPORT_KEEP_HOURS", 24),
     # The leadership dashboard (docs/leadership.md): how often its figures reload themselves, and how long a
-    # computed period is cached.
+    # computed period reaching today is cached (longer than the five-minute warming job's interval).
     "LEADERSHIP_REFRESH_SECONDS": env_int("ZHENGWU_LEADERSHIP_REFRESH_SECONDS", 300),
-    "LEADERSHIP_CACHE_SECONDS": env_int("ZHENGWU_LEADERSHIP_CACHE_SECONDS", 120),
+    "LEADERSHIP_CACHE_SECONDS": env_int("ZHENGWU_LEADERSHIP_CACHE_SECONDS", 600),
 }
 
 # Sealed bids arrive base64-encoded in JSON: the request may be 4/3 of the largest bid file, plus the form.

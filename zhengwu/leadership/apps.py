@@ -9,7 +9,7 @@ class LeadershipConfig(AppConfig):
 
     def ready(self) -> None:
         from zhengwu.core.navigation import NavItem, register
-        from zhengwu.leadership import permissions  # noqa: F401  (grants)
+        from zhengwu.leadership import permissions, tasks  # noqa: F401  (grants, the warming job)
 
         group = _("领导驾驶舱")
         register(

@@ -28,8 +28,12 @@ from zhengwu.reports import registry
 from zhengwu.reports.formatting import scaled
 from zhengwu.reports.registry import FigureSet, FigureValue, Period
 
-#: seconds a computed figure set stays in Django's cache (``ZHENGWU["LEADERSHIP_CACHE_SECONDS"]``)
-DEFAULT_CACHE_SECONDS = 120
+#: seconds a computed figure set of a period reaching today stays in Django's cache
+#: (``ZHENGWU["LEADERSHIP_CACHE_SECONDS"]``); longer than the refresh and the warming interval, so a self-refresh
+#: and a leader opening the page read what the warming job (tasks.py) computed
+DEFAULT_CACHE_SECONDS = 600
+#: seconds for a period that ended before today (its data rarely changes)
+PAST_CACHE_SECONDS = 3600
 #: seconds between the dashboard's self-refreshes (``ZHENGWU["LEADERSHIP_REFRESH_SECONDS"]``)
 DEFAULT_REFRESH_SECONDS = 300
 #: the headline figures whose monthly trend the dashboard draws, in this order (the ones registered)
@@ -57,6 +61,10 @@ def refresh_seconds() -> int:
 
 def cache_seconds() -> int:
     return conf("LEADERSHIP_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+
+
+def _ttl(period: Period) -> int:
+    return max(cache_seconds(), PAST_CACHE_SECONDS) if period.end < timezone.localdate() else cache_seconds()
 
 
 # --- the period ----------------------------------------------------------------------------------------------
@@ -150,18 +158,19 @@ def _cache_key(kind: str, period: Period, keys: Iterable[str] | None, compare: b
             f"{_registered_digest()}")
 
 
-def figure_values(period: Period, *, keys: Iterable[str] | None = None, compare: bool = True) -> Computed:
+def figure_values(period: Period, *, keys: Iterable[str] | None = None, compare: bool = True,
+                  fresh: bool = False) -> Computed:
     """Every registered figure (or ``keys``) for ``period`` with the same period a year earlier.
 
     The numbers are kept in Django's cache for ``cache_seconds()`` under a key naming the period, the figures
     asked for and the registered set; the figures themselves (which hold functions) are looked up again from the
-    registry, so only plain numbers are stored."""
+    registry, so only plain numbers are stored. ``fresh`` computes and stores them again (the warming job)."""
     keys = list(keys) if keys is not None else None
     if keys is not None:
         for key in keys:
             registry.figure(key, field="keys")  # an unknown key is refused naming the parameter
     key = _cache_key("figures", period, keys, compare)
-    hit = cache.get(key)
+    hit = None if fresh else cache.get(key)
     if hit is not None:
         result = FigureSet(period=period)
         for k, (value, previous) in hit["values"].items():
@@ -170,7 +179,7 @@ def figure_values(period: Period, *, keys: Iterable[str] | None = None, compare:
     result = registry.values(period, keys=keys, compare=compare)
     now = timezone.now()
     cache.set(key, {"computed_at": now,
-                    "values": {k: (v.value, v.previous) for k, v in result.values.items()}}, cache_seconds())
+                    "values": {k: (v.value, v.previous) for k, v in result.values.items()}}, _ttl(period))
     return Computed(result, now)
 
 
@@ -206,7 +215,7 @@ def months_of(period: Period) -> list[Period]:
     return out
 
 
-def trends(period: Period, *, keys: Iterable[str] = TREND_KEYS) -> list[Trend]:
+def trends(period: Period, *, keys: Iterable[str] = TREND_KEYS, fresh: bool = False) -> list[Trend]:
     """Month by month, each of the trend figures that is registered, against the same days a year earlier."""
     known = {f.key: f for f in registry.figures()}
     chosen = [known[k] for k in keys if k in known]
@@ -214,7 +223,7 @@ def trends(period: Period, *, keys: Iterable[str] = TREND_KEYS) -> list[Trend]:
         return []
     out = {f.key: Trend(f.key, f.label, f.unit, f.decimals) for f in chosen}
     for month in months_of(period):
-        values = figure_values(month, keys=[f.key for f in chosen]).figures
+        values = figure_values(month, keys=[f.key for f in chosen], fresh=fresh).figures
         label = f"{month.start:%Y-%m}"
         for f in chosen:
             v = values[f.key]
@@ -242,13 +251,13 @@ class Ranking:
     count: int
 
 
-def ranking(period: Period, *, ends: int = RANKING_ENDS) -> Ranking | None:
+def ranking(period: Period, *, ends: int = RANKING_ENDS, fresh: bool = False) -> Ranking | None:
     """The top and bottom departments of the current evaluation scheme for the period (cached like the figures),
     or None when no scheme has a version yet."""
     from zhengwu.evaluation import selectors as evaluation
 
     key = _cache_key("ranking", period, None, False)
-    hit = cache.get(key)
+    hit = None if fresh else cache.get(key)
     if hit is not None:
         return hit or None
     version = evaluation.scheme_version_current()
@@ -259,8 +268,27 @@ def ranking(period: Period, *, ends: int = RANKING_ENDS) -> Ranking | None:
         tail = rows[max(ends, len(rows) - ends):]
         result = Ranking(scheme=version.scheme.name, version=version.number, top=rows[:ends], bottom=tail,
                          count=len(rows))
-    cache.set(key, result or {}, cache_seconds())
+    cache.set(key, result or {}, _ttl(period))
     return result
+
+
+#: the periods the warming job keeps computed: what a leader sees first and the presets a hall display shows
+WARMED_PRESETS = (Preset.YEAR_TO_DATE, Preset.JAN_NOV, Preset.LAST_YEAR)
+
+
+def warm(*, today: dt.date | None = None) -> list[Period]:
+    """Compute the dashboard's figures, trends and ranking for the presets of ``WARMED_PRESETS`` afresh and keep
+    them in the cache, so no leader waits for a cold computation (the periodic job in tasks.py runs it)."""
+    done: list[Period] = []
+    for preset in WARMED_PRESETS:
+        period = period_resolve(preset=preset, today=today).period
+        if period in done:
+            continue
+        figure_values(period, fresh=True)
+        trends(period, fresh=True)
+        ranking(period, fresh=True)
+        done.append(period)
+    return done
 
 
 # --- plan targets --------------------------------------------------------------------------------------------

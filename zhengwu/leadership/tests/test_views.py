@@ -259,3 +259,26 @@ def test_a_leader_cannot_open_the_target_editor(test_figures, people) -> None:  
     client = client_for(people["leader"])
     assert client.get("/leadership/targets/new/").status_code == 403
     assert client.post(f"/leadership/targets/{target.pk}/edit/", {"name": "x"}).status_code == 403
+
+
+def test_after_the_warming_job_a_leader_opening_the_dashboard_waits_for_no_figure(test_figures, people) -> None:  # noqa: ANN001
+    from zhengwu.leadership import selectors
+    from zhengwu.leadership.tasks import leadership_warm
+
+    joined(2, timezone.localdate())
+    warmed = selectors.warm()
+    expected = list(dict.fromkeys(selectors.period_resolve(preset=p).period for p in selectors.WARMED_PRESETS))
+    assert warmed == expected
+    assert leadership_warm.call_local() == len(warmed)
+
+    def figure_queries(queries) -> int:  # noqa: ANN001
+        return sum(1 for q in queries.captured_queries if '"date_joined" >=' in q["sql"])
+
+    client = client_for(people["leader"])
+    for url in ("/leadership/", "/leadership/?preset=jan_nov", "/leadership/?preset=last_year"):
+        with CaptureQueriesContext(connection) as loaded:
+            assert client.get(url).status_code == 200
+        assert figure_queries(loaded) == 0, url
+    with CaptureQueriesContext(connection) as month:
+        assert client.get("/leadership/?preset=month").status_code == 200
+    assert figure_queries(month) > 0  # a preset the job does not keep is computed on demand
