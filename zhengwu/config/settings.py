@@ -189,6 +189,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- cache and jobs ---------------------------------------------------------
+# flush_locks: a worker killed inside a locked periodic job (the reminder sweep) leaves its lock behind; without
+# the flush the restarted worker would skip that job for ever (docs/faults.md). The locked jobs are idempotent.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -198,7 +200,7 @@ if REDIS_URL:
         "name": env("ZHENGWU_HUEY_NAME") or "zhengwu",
         "url": REDIS_URL,
         "immediate": env_bool("ZHENGWU_HUEY_IMMEDIATE"),
-        "consumer": {"workers": env_int("ZHENGWU_WORKERS", 2), "worker_type": "thread"},
+        "consumer": {"workers": env_int("ZHENGWU_WORKERS", 2), "worker_type": "thread", "flush_locks": True},
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -207,7 +209,7 @@ else:
         "name": "zhengwu",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": env_bool("ZHENGWU_HUEY_IMMEDIATE"),
-        "consumer": {"workers": env_int("ZHENGWU_WORKERS", 2), "worker_type": "thread"},
+        "consumer": {"workers": env_int("ZHENGWU_WORKERS", 2), "worker_type": "thread", "flush_locks": True},
     }
 
 # --- the platform -----------------------------------------------------------
