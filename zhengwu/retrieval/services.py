@@ -96,7 +96,7 @@ def _ref(model: Any, value: Any, *, field: str, label: str) -> Any:
 def _locked(actor: Any, model: Any, visible: Any, value: Any) -> Any:
     pk = getattr(value, "pk", value)
     source = model.objects.all() if isinstance(actor, str) else visible(actor)
-    obj = source.select_for_update().filter(pk=pk).first()
+    obj = source.select_for_update(of=("self",)).filter(pk=pk).first()
     if obj is None:
         raise NotFound("对象不存在或不在您的数据范围内。")
     return obj
@@ -422,7 +422,7 @@ def _consent_by_code(code: str, *, now: dt.datetime, for_update: bool = False) -
     qs = Consent.objects.select_related("request__requester__enterprise", "request__scenario",
                                         "request__subject_person", "request__subject_enterprise")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     consent = qs.filter(code_hash=blind_index(token, purpose=CODE_PURPOSE)).first() if token else None
     if consent is None:
         raise Gone("授权链接无效或已失效,请核对短信中的链接。", field="code", code="code_unknown")

@@ -117,7 +117,7 @@ def item_answer(*, actor: Any, item: Any, found: Any, summary: str, details: str
     summary = _text(summary, field="summary", label="答复结论", max_length=500)
     content = _text(details, field="details", label="答复内容", max_length=MAX_CONTENT, required=False)
     with transaction.atomic():
-        current = items_visible_to(actor).select_for_update().filter(pk=getattr(item, "pk", item)).first()
+        current = items_visible_to(actor).select_for_update(of=("self",)).filter(pk=getattr(item, "pk", item)).first()
         if current is None:
             raise NotFound("对象不存在或不在您的数据范围内。")
         current = RequestItem.objects.select_related("request__requester__enterprise", "info_type").get(
