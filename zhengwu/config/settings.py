@@ -8,9 +8,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ PRODUCTION = env_bool("ZHENGWU_PRODUCTION")
 DEBUG = env_bool("ZHENGWU_DEBUG", default=not PRODUCTION)
 
 # Development defaults. Production refuses all of them.
-_DEFAULT_SECRET = "dev-insecure-zhengwu-secret-key-change-me-0000000000000000"
+_DEFAULT_SECRET = "dev-insecure-zhengwu-secret-key-change-me-0000000000000000"  # nosec B105  # refused in production
 _DEFAULT_DATA_KEY = "00112233445566778899aabbccddeeff"  # SM4 key (hex, 128 bit)
 _DEFAULT_INDEX_KEY = "dev-insecure-blind-index-key"
 _DEFAULT_AUDIT_KEY = "dev-insecure-audit-chain-key"
@@ -64,7 +66,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "csp",  # the Content-Security-Policy header (its checks validate CONTENT_SECURITY_POLICY)
     "huey.contrib.djhuey",
+    "axes",  # login lockout by account and by IP (org/accounts.py; docs/accounts.md)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "zhengwu.core",
     "zhengwu.org",
     "zhengwu.cases",
@@ -89,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zhengwu.core.middleware.ReceivedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhengwu.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,8 +103,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "zhengwu.org.accounts.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.config.urls"
@@ -151,24 +161,82 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "org.User"
-AUTHENTICATION_BACKENDS = ["zhengwu.org.auth.RoleBackend"]
+# Axes first: a locked-out account or IP is refused before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "zhengwu.org.auth.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Password policy (DOMAIN.md §14; docs/accounts.md): length, character classes (of lower, upper, digit, other),
+# common passwords refused. Every place that sets a password runs these validators.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "zhengwu.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("ZHENGWU_PASSWORD_MIN_LENGTH", 8)}},
+    *([{"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"}]
+      if env_bool("ZHENGWU_PASSWORD_REFUSE_COMMON", default=True) else []),
+    {"NAME": "zhengwu.core.passwords.CharacterClassValidator",
+     "OPTIONS": {"min_classes": env_int("ZHENGWU_PASSWORD_MIN_CLASSES", 3)}},
 ]
 SESSION_COOKIE_AGE = env_int("ZHENGWU_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the session
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failures an account, and separately an IP address, is refused for
+# AXES_COOLOFF_TIME; the page says so without telling whether the account exists (org/accounts.lockout_response).
+AXES_FAILURE_LIMIT = env_int("ZHENGWU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ZHENGWU_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail
+AXES_LOCKOUT_CALLABLE = "zhengwu.org.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "zhengwu.core.middleware.client_ip"  # REMOTE_ADDR: a client cannot forge it
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+OTP_TOTP_ISSUER = "Zhengwu"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the cookie-less header in base.html instead
+CSRF_COOKIE_HTTPONLY = True  # htmx and Swagger UI read the token from the page (base.html's meta tag), not the cookie
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- deployment hardening (docs/deploy-hardening.md) --------------------------
+# HTTPS only in production: redirect, HSTS, and cookies with the __Host- prefix (Secure, Path=/, no Domain).
+SECURE_SSL_REDIRECT = env_bool("ZHENGWU_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("ZHENGWU_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ZHENGWU_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is a registration of the whole registrable domain on browsers' lists: the operator's decision, not the
+# application's; until it is made, security.W021 is silenced (docs/deploy-hardening.md).
+SECURE_HSTS_PRELOAD = env_bool("ZHENGWU_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Behind a TLS-terminating reverse proxy: the header it sets to "https", e.g. X-Forwarded-Proto. Unset, no header is
+# trusted: without a proxy that overwrites the client's own copy, anyone could claim HTTPS with it.
+_PROXY_SSL_HEADER = (env("ZHENGWU_PROXY_SSL_HEADER") or "").strip()
+SECURE_PROXY_SSL_HEADER = (("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+                           if _PROXY_SSL_HEADER else None)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_NAME = "__Host-zw_session"
+    CSRF_COOKIE_NAME = "__Host-zw_csrf"
+
+# Content-Security-Policy (django-csp): every asset is vendored, so nothing but the site itself is allowed. Scripts:
+# the site's files, plus inline <script nonce="{{ request.csp_nonce }}"> blocks (the nonce is new per response and only
+# sent when a template uses it); no inline handlers, no eval. Styles allow inline: the templates' style attributes and
+# ECharts' tooltips (HTML with style attributes) need it, and CSS cannot exfiltrate with img/font/connect held to
+# 'self'. ZHENGWU_CSP_REPORT_URI: where browsers report violations (unset: nowhere).
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if env("ZHENGWU_CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [env("ZHENGWU_CSP_REPORT_URI")]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 # --- i18n -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -220,6 +288,9 @@ ZHENGWU = {
     "DEADLINE_END_OF_DAY": env("ZHENGWU_DEADLINE_END_OF_DAY") or "24:00",
     # Number of independent audit chains (writers take a free one; see core/audit).
     "AUDIT_CHAINS": env_int("ZHENGWU_AUDIT_CHAINS", 16),
+    # Audit events are kept this many days (at least 183, ≥ 6 months; a lower value is the system check core.E010);
+    # `zhengwu audit purge` deletes only older ones.
+    "AUDIT_RETENTION_DAYS": env_int("ZHENGWU_AUDIT_RETENTION_DAYS", 183),
     # A case is in the warning state once this share of its allowed working days is used.
     "CASE_WARNING_RATIO": float(env("ZHENGWU_CASE_WARNING_RATIO") or 0.75),
     # A reminder is answered in time when the object moves on within this many working days.
@@ -239,6 +310,11 @@ ZHENGWU = {
     # computed period reaching today is cached (longer than the five-minute warming job's interval).
     "LEADERSHIP_REFRESH_SECONDS": env_int("ZHENGWU_LEADERSHIP_REFRESH_SECONDS", 300),
     "LEADERSHIP_CACHE_SECONDS": env_int("ZHENGWU_LEADERSHIP_CACHE_SECONDS", 600),
+    # Accounts (org/accounts.py; docs/accounts.md): TOTP second factor for staff roles (on in production), the
+    # absolute session lifetime whatever the activity, and whether a superuser may log in (off in production).
+    "OTP_REQUIRED": env_bool("ZHENGWU_OTP_REQUIRED", default=PRODUCTION),
+    "SESSION_ABSOLUTE_SECONDS": env_int("ZHENGWU_SESSION_ABSOLUTE_SECONDS", 12 * 3600),
+    "ALLOW_SUPERUSER": env_bool("ZHENGWU_ALLOW_SUPERUSER", default=not PRODUCTION),
 }
 
 # Sealed bids arrive base64-encoded in JSON: the request may be 4/3 of the largest bid file, plus the form.

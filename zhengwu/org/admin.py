@@ -47,3 +47,16 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # noqa: ANN001
         return False
+
+    def save_model(self, request, obj, form, change):  # noqa: ANN001
+        """Enabling or disabling goes through org.services (audited; disabling ends the user's sessions)."""
+        if change and "is_active" in form.changed_data:
+            from zhengwu.org import services
+
+            active = obj.is_active
+            obj.is_active = not active
+            super().save_model(request, obj, form, change)
+            services.user_set_active(actor=request.user, user=obj, active=active)
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)

@@ -249,6 +249,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash over the password, extended with the role and the active flag: a role change or
+        a disabled account ends the user's sessions on their next request (org/accounts.py)."""
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "zhengwu.org.User.get_session_auth_hash"
+        value = f"{self.password}\x00{self.role}\x00{int(self.is_active)}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
     @property
     def scope(self) -> str:
         return self.scope_kind or DEFAULT_SCOPE.get(self.role, ScopeKind.OWN)

@@ -11,6 +11,7 @@ from zhengwu.core import audit
 from zhengwu.core.crypto import blind_index
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.identifiers import validate_credit_code, validate_id_card, validate_mobile
+from zhengwu.org.accounts import sessions_end
 from zhengwu.org.models import (
     Department,
     Enterprise,
@@ -153,6 +154,17 @@ def _check_user_placement(*, role: str, department: Department | None, region: R
         raise InvalidInput("企业用户和中介机构用户必须指定所属企业。", field="enterprise", code="required")
 
 
+def _check_password(password: str, user: User) -> None:
+    """The password policy (settings.AUTH_PASSWORD_VALIDATORS: length, character classes, common passwords)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(";".join(exc.messages), field="password", code="weak_password") from None
+
+
 def user_create(*, actor: Any, username: str, password: str | None, role: str, display_name: str = "",
                 department: Department | None = None, region: Region | None = None,
                 enterprise: Enterprise | None = None, person: Person | None = None,
@@ -170,13 +182,7 @@ def user_create(*, actor: Any, username: str, password: str | None, role: str, d
     if User.objects.filter(username=username).exists():
         raise Conflict(f"用户名 {username} 已存在。", field="username", code="duplicate")
     if password:
-        from django.contrib.auth.password_validation import validate_password
-        from django.core.exceptions import ValidationError
-
-        try:
-            validate_password(password, User(username=username, display_name=display_name))
-        except ValidationError as exc:
-            raise InvalidInput(";".join(exc.messages), field="password", code="weak_password") from None
+        _check_password(password, User(username=username, display_name=display_name))
     staff = is_staff if is_staff is not None else role in (Role.SYSTEM_ADMIN, Role.CENTER_ADMIN)
     with transaction.atomic():
         user = User(username=username, display_name=display_name, role=role, scope_kind=scope_kind,
@@ -199,8 +205,38 @@ def user_set_role(*, actor: Any, user: User, role: str) -> User:
     old = user.role
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(role=role)
-        audit.record(actor=actor, action="user.set_role", obj=user, payload={"from": old, "to": role})
+        audit.record(actor=actor, action="user.set_role", obj=user,
+                     payload={"from": old, "to": role, "admin_role": role in ADMIN_ROLES})
     user.refresh_from_db()
+    if old != role:
+        sessions_end(user)  # the new role starts with a new login
+    return user
+
+
+def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -> User:
+    """Enable or disable an account; disabling ends all its sessions at once."""
+    if not active and getattr(actor, "pk", None) == user.pk:
+        raise Conflict("不能停用自己的账号。", field="is_active", code="self_disable")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        audit.record(actor=actor, action="user.enable" if active else "user.disable", obj=user, reason=reason,
+                     payload={"username": user.username})
+    user.refresh_from_db()
+    if not active:
+        sessions_end(user)
+    return user
+
+
+def user_set_password(*, actor: Any, user: User, password: str) -> User:
+    """Set a new password under the password policy; the user's sessions end (they sign in with the new one)."""
+    if not password:
+        raise InvalidInput("请输入新密码。", field="password", code="required")
+    _check_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor=actor, action="user.set_password", obj=user)
+    sessions_end(user)
     return user
 
 

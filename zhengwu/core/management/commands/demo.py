@@ -71,6 +71,12 @@ class Command(ZhengwuCommand):
             # Accounts without a usable password (the generated village agents) have no login to print.
             logins = [(u.get_role_display(), u.username, DEMO_PASSWORD, u.display_name)
                       for u in User.objects.exclude(password__startswith="!").order_by("id")]
+        from django.conf import settings
+
+        if not settings.ZHENGWU["OTP_REQUIRED"]:
+            # docs/accounts.md: production asks staff for a TOTP code after the password; the demo does not.
+            self.stdout.write("Second factor (TOTP) for staff is OFF in the demo (ZHENGWU_OTP_REQUIRED=1 turns it on); "
+                              "these demo accounts must never exist in production (system check org.E001).")
         self.stdout.write(f"{'role':<16}{'username':<16}{'password':<22}note")
         for role, username, password, note in logins:
             self.stdout.write(f"{role:<16}{username:<16}{password:<22}{note}")
