@@ -5,7 +5,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from zhengwu.core import audit, calendar
+from zhengwu.core import audit, calendar, pii
 from zhengwu.core.errors import InvalidInput
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.permissions import require
@@ -19,6 +19,8 @@ from zhengwu.core.schemas import (
     MarkReadOut,
     MeOut,
     NotificationOut,
+    RevealIn,
+    RevealOut,
     WorkingDaysOut,
 )
 from zhengwu.org.roles import Role
@@ -86,3 +88,12 @@ def audit_verify(request: HttpRequest) -> AuditVerifyOut:
     result = audit.verify()
     return AuditVerifyOut(ok=result.ok, events_checked=result.events_checked, chains_checked=result.chains_checked,
                           first_break=str(result.first_break) if result.first_break else None)
+
+
+@router.post("/personal-data/reveal", response={200: RevealOut, **ERRORS})
+def personal_data_reveal(request: HttpRequest, data: RevealIn) -> RevealOut:
+    """The plain value of one masked field, for a user with ``core.unmask_personal_data`` on an object in
+    their scope; the reason (at least 4 characters) is audited, the value never is."""
+    value = pii.personal_data_reveal(actor=request.user, obj=(data.object_type, data.object_id), field=data.field,
+                                     reason=data.reason)
+    return RevealOut(object_type=data.object_type, object_id=data.object_id, field=data.field, value=value)

@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from zhengwu.core import checks  # noqa: F401  (registers system checks)
+        from zhengwu.core import pii  # noqa: F401  (grants core.unmask_personal_data)

@@ -199,12 +199,16 @@ def verify(*, chains: Iterable[int] | None = None, batch: int = 5000) -> VerifyR
     first: Break | None = None
     for head in heads:
         n_chains += 1
-        prev = genesis_digest(head.pk)
-        expected_seq = 1
-        last_seen = 0
+        # After a purge the chain starts at its checkpoint (the last purged row), whose MAC must hold.
+        prev = head.base_digest if head.base_seq else genesis_digest(head.pk)
+        expected_seq = head.base_seq + 1
+        last_seen = head.base_seq
         broken: Break | None = None
+        if head.base_seq and not verify_hmac(bytes.fromhex(_checkpoint_mac(head.pk, head.base_seq, head.base_digest)),
+                                             _unhex(head.base_mac)):
+            broken = Break(head.pk, head.base_seq, None, "purge checkpoint does not match its MAC (forged checkpoint)")
         qs = AuditEvent.objects.filter(chain=head.pk).order_by("seq")
-        start = 0
+        start = head.base_seq
         while broken is None:
             rows = list(qs.filter(seq__gt=start)[:batch])
             if not rows:
@@ -229,6 +233,98 @@ def verify(*, chains: Iterable[int] | None = None, batch: int = 5000) -> VerifyR
         if broken is not None and first is None:
             first = broken
     return VerifyResult(events_checked=checked, chains_checked=n_chains, first_break=first)
+
+
+def _unhex(text: str) -> bytes:
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return b""
+
+
+def _checkpoint_mac(chain: int, seq: int, digest: str) -> str:
+    return hmac_sm3(_key(), f"zhengwu-audit-checkpoint:{chain}:{seq}:{digest}".encode()).hex()
+
+
+# --- retention ------------------------------------------------------------------------------------------
+
+RETENTION_MIN_DAYS = 183  # ≥ 6 months (网络安全法 §21, DOMAIN.md §14)
+
+
+def retention_days() -> int:
+    return int(settings.ZHENGWU.get("AUDIT_RETENTION_DAYS", RETENTION_MIN_DAYS))
+
+
+def retention_cutoff(now: Any = None) -> Any:
+    """The oldest moment that must still be kept: ``now − max(retention, 183 days)``."""
+    from datetime import timedelta
+
+    now = now or dj_timezone.now()
+    return now - timedelta(days=max(retention_days(), RETENTION_MIN_DAYS))
+
+
+class PurgeRefused(Exception):
+    """A purge that would delete rows inside the retention window, or over a broken chain."""
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    cutoff: Any
+    deleted: int
+    per_chain: dict[int, int]
+    dry_run: bool
+
+
+def purge(*, before: Any = None, dry_run: bool = False, now: Any = None) -> PurgeResult:
+    """Delete the audit events older than ``before`` (default and latest allowed: the retention cutoff).
+
+    Only a prefix of each chain is deleted — the rows before its first row at or after the cutoff — so a row
+    younger than the cutoff is never deleted, even if the clock went backwards inside a chain. Before deleting,
+    the chain is verified (a broken chain is evidence and is not purged), and the head records the checkpoint
+    (sequence and digest of the last deleted row, with a keyed MAC) that :func:`verify` starts from. The purge
+    itself is an audit event (``audit.purge``).
+    """
+    limit = retention_cutoff(now)
+    if before is None:
+        cutoff = limit
+    else:
+        if before > limit:
+            local = dj_timezone.localtime
+            raise PurgeRefused(
+                f"不能清理保留期内的审计记录：截止时间 {local(before):%Y-%m-%d %H:%M} 晚于保留期起点 "
+                f"{local(limit):%Y-%m-%d %H:%M}(保留 {max(retention_days(), RETENTION_MIN_DAYS)} 天)。")
+        cutoff = before
+    per_chain: dict[int, int] = {}
+    with transaction.atomic():
+        heads = AuditChain.objects.order_by("pk")
+        if connection.vendor == "postgresql":
+            heads = heads.select_for_update()
+        for head in list(heads):
+            events = AuditEvent.objects.filter(chain=head.pk, seq__gt=head.base_seq)
+            first_young = events.filter(created_at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
+            last = (first_young - 1) if first_young is not None else head.last_seq
+            if last <= head.base_seq:
+                continue
+            count = events.filter(seq__lte=last).count()
+            if not count:
+                continue
+            per_chain[head.pk] = count
+            if dry_run:
+                continue
+            result = verify(chains=[head.pk])
+            if not result.ok:
+                raise PurgeRefused(f"审计链已损坏，拒绝清理：{result.first_break}")
+            digest = AuditEvent.objects.get(chain=head.pk, seq=last).digest
+            AuditChain.objects.filter(pk=head.pk).update(
+                base_seq=last, base_digest=digest, base_mac=_checkpoint_mac(head.pk, last, digest),
+                purged_at=dj_timezone.now())
+            AuditEvent.objects.filter(chain=head.pk, seq__lte=last).delete()
+        deleted = sum(per_chain.values())
+        if deleted and not dry_run:
+            record(actor=SYSTEM_ACTOR, action="audit.purge", obj=("audit", "retention"),
+                   payload={"before": cutoff.isoformat(), "deleted": deleted,
+                            "chains": {str(k): v for k, v in per_chain.items()}})
+    return PurgeResult(cutoff=cutoff, deleted=deleted, per_chain=per_chain, dry_run=dry_run)
 
 
 def events_for(obj: Any) -> models.QuerySet[AuditEvent]:

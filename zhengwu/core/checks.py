@@ -89,3 +89,22 @@ def check_fallback_years(app_configs: Any = None, *, today: dt.date | None = Non
         for year in years
         if _year_source(year) == "fallback"
     ]
+
+
+@register()
+def check_audit_retention(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """core.E010: the audit retention is shorter than 183 days (≥ 6 months, DOMAIN.md §14)."""
+    from django.conf import settings
+
+    from zhengwu.core.audit import RETENTION_MIN_DAYS
+
+    value = settings.ZHENGWU.get("AUDIT_RETENTION_DAYS", RETENTION_MIN_DAYS)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = -1
+    if days >= RETENTION_MIN_DAYS:
+        return []
+    return [Error(_("审计日志保留期 ZHENGWU['AUDIT_RETENTION_DAYS'] = %(value)s 天，少于 %(min)s 天(6个月)。")
+                  % {"value": value, "min": RETENTION_MIN_DAYS},
+                  hint=_("设置 ZHENGWU_AUDIT_RETENTION_DAYS 为 183 或更大。"), id="core.E010")]

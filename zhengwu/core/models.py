@@ -17,6 +17,12 @@ class AuditChain(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_digest = models.CharField(max_length=64)
     updated_at = models.DateTimeField(auto_now=True)
+    #: the purge checkpoint: the sequence and digest of the last purged row (0 and "" before any purge), and a
+    #: keyed MAC over both so that a forged checkpoint cannot hide a deleted prefix (see core/audit.purge)
+    base_seq = models.BigIntegerField(default=0)
+    base_digest = models.CharField(max_length=64, blank=True)
+    base_mac = models.CharField(max_length=64, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("审计链")

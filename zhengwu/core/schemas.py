@@ -76,3 +76,17 @@ class AuditVerifyOut(Schema):
     events_checked: int
     chains_checked: int
     first_break: str | None
+
+
+class RevealIn(Schema):
+    object_type: str
+    object_id: str
+    field: str
+    reason: str
+
+
+class RevealOut(Schema):
+    object_type: str
+    object_id: str
+    field: str
+    value: str
