@@ -673,8 +673,11 @@ class CaseWriter:
         qn = conn.ops.quote_name
         table = qn(Case._meta.db_table)
         columns = [qn(f.column) for f in fields]
-        self.insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-        self.update_sql = f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE {qn('id')} = %s"
+        # Only quoted identifiers from the model's metadata are formatted in; every value is a %s parameter.
+        placeholders = ", ".join(["%s"] * len(columns))
+        assignments = ", ".join(f"{c} = %s" for c in columns)
+        self.insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # nosec B608
+        self.update_sql = f"UPDATE {table} SET {assignments} WHERE {qn('id')} = %s"  # nosec B608
 
     def _adapter(self, f: models.Field) -> Callable[[Any], Any] | None:
         conn = self.connection

@@ -12,7 +12,7 @@ from zhengwu.core import audit
 from zhengwu.core.crypto import sm3_hex
 from zhengwu.core.models import ApiToken
 
-TOKEN_PREFIX = "zw_"
+TOKEN_PREFIX = "zw_"  # nosec B105  # a public marker of our tokens, not a secret
 
 
 def token_create(*, user: Any, name: str, actor: Any, expires_at: datetime | None = None) -> tuple[ApiToken, str]:

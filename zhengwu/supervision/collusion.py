@@ -80,11 +80,12 @@ TITLES = {
 def settings_for(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The thresholds: the defaults, then ``settings.ZHENGWU_COLLUSION``, then ``overrides``."""
     values = dict(DEFAULTS)
-    try:
-        from django.conf import settings
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
+    try:
         values.update(getattr(settings, "ZHENGWU_COLLUSION", None) or {})
-    except Exception:  # noqa: BLE001 - Django not configured: the pure functions still work
+    except ImproperlyConfigured:  # Django not configured: the pure functions still work on the defaults
         pass
     values.update(overrides or {})
     return values

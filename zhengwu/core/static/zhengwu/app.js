@@ -7,7 +7,20 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
+  /* The Content-Security-Policy allows no inline handlers (onclick=, onchange=): these data attributes replace them.
+     data-autosubmit: a select that submits its form on change; data-print: a button that prints the page. */
+  document.addEventListener("change", function (evt) {
+    var el = evt.target;
+    if (el && el.matches && el.matches("[data-autosubmit]") && el.form) { el.form.submit(); }
+  });
+  document.addEventListener("click", function (evt) {
+    var el = evt.target && evt.target.closest ? evt.target.closest("[data-print]") : null;
+    if (el) { window.print(); }
+  });
+
   if (window.htmx) {
+    // No eval: hx-on, hx-vals "js:" and trigger filters would need 'unsafe-eval', which the CSP refuses.
+    htmx.config.allowEval = false;
     // 4xx answers carry a message (the alert partial, retargeted by the server): show it.
     // 5xx answers are full error pages: never swap them into a fragment.
     htmx.config.responseHandling = [
