@@ -8,7 +8,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhengwu.core.errors import InvalidInput
@@ -165,7 +165,8 @@ def penalty_bases(request: HttpRequest):
 
 @router.get("/experts", response={200: list[ExpertCreditOut], **ERRORS})
 @paginate(LimitOffsetPagination)
-def expert_credit_list(request: HttpRequest, year: int | None = None, q: str = "", status: str = "",
+def expert_credit_list(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100), q: str = "",
+                       status: str = "",
                        penalized: bool = False):
     require(request.user, "credit.view")
     year = year or timezone.localdate().year
@@ -174,7 +175,7 @@ def expert_credit_list(request: HttpRequest, year: int | None = None, q: str = "
 
 
 @router.get("/experts/{expert_id}", response={200: ExpertCreditDetailOut, **ERRORS})
-def expert_credit_detail(request: HttpRequest, expert_id: int, year: int | None = None):
+def expert_credit_detail(request: HttpRequest, expert_id: int, year: int | None = Query(None, ge=2000, le=2100)):
     require(request.user, "credit.view")
     year = year or timezone.localdate().year
     expert = selectors.expert_credit_list(user=request.user, year=year).filter(pk=expert_id).first()

@@ -196,7 +196,8 @@ def scheme_revise(request: HttpRequest, scheme_id: int, data: SchemeRevisionIn):
 
 @router.get("/publications", response={200: list[PublicationOut], **ERRORS})
 @paginate(LimitOffsetPagination)
-def publication_list(request: HttpRequest, year: int | None = None, grouping: str | None = None,
+def publication_list(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100),
+                     grouping: str | None = None,
                      status: str | None = None):
     require(request.user, "evaluation.view")
     return [PublicationOut(**publication_data(p, request.user))
@@ -230,7 +231,8 @@ def publication_publish(request: HttpRequest, publication_id: int):
 
 @router.get("/suggestions", response={200: list[SuggestionOut], **ERRORS})
 @paginate(LimitOffsetPagination)
-def suggestion_list(request: HttpRequest, year: int | None = None, status: str | None = None,
+def suggestion_list(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100),
+                    status: str | None = None,
                     department_id: int | None = None):
     require(request.user, "evaluation.view")
     return [suggestion_out(s, request.user) for s in selectors.suggestion_list(
@@ -238,7 +240,7 @@ def suggestion_list(request: HttpRequest, year: int | None = None, status: str |
 
 
 @router.get("/suggestions/counts", response={200: list[SuggestionCountOut], **ERRORS})
-def suggestion_counts(request: HttpRequest, year: int | None = None):
+def suggestion_counts(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)):
     """Suggestions per department (filed, adopted, declined, waiting); the last row is all together."""
     require(request.user, "evaluation.view")
     counts, total = selectors.suggestion_counts(suggestions=selectors.suggestion_list(user=request.user, year=year))
@@ -274,7 +276,8 @@ def suggestion_decide(request: HttpRequest, suggestion_id: int, data: Suggestion
 # --- public --------------------------------------------------------------------------------------------------------
 
 @public_router.get("/publications", response={200: list[PublicPublicationOut], **ERRORS})
-def public_publications(request: HttpRequest, year: int | None = None, grouping: str | None = None):
+def public_publications(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100),
+                        grouping: str | None = None):
     """The published weeks, newest first (at most 60): names, totals and ranks only."""
     published = selectors.publications_published(year=year, grouping=grouping)[:PUBLIC_LIMIT]
     return [PublicPublicationOut(

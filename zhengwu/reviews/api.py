@@ -117,7 +117,7 @@ def review_stats(request: HttpRequest, filters: Query[StatsFilter]):
 
 
 @router.get("/stats/year-on-year", response={200: YearOnYearOut, **ERRORS})
-def bad_review_change(request: HttpRequest, year: int):
+def bad_review_change(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)):
     require(request.user, "reviews.view_stats")
     result = selectors.bad_review_change(year, reviews=selectors.reviews_visible_to(request.user))
     return YearOnYearOut(year=result.year, bad_reviews=result.bad_reviews,

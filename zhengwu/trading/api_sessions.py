@@ -5,7 +5,7 @@ the center read them and their timeline; an enterprise user sees none (404).
 """
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from zhengwu.core.errors import InvalidInput
 from zhengwu.core.permissions import require
@@ -60,7 +60,8 @@ def _venue(session: RemoteSession, venue_id: int | None):
 
 
 @router.get("/remote-sessions", response={200: list[RemoteSessionOut], **ERRORS})
-def remote_session_list_view(request: HttpRequest, year: int | None = None, our_role: str = "", status: str = ""):
+def remote_session_list_view(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100), our_role: str = "",
+                             status: str = ""):
     require(request.user, "trading.view")
     return [session_out(s, request.user) for s in remote_session_list(user=request.user, year=year,
                                                                        our_role=our_role, status=status)]
