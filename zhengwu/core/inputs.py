@@ -1,4 +1,5 @@
-"""Small input helpers every domain's services use: who is acting, and a required short text.
+"""Small input helpers every domain's services use: who is acting, a required short text, a referenced row, and
+the row a write locks.
 
 A service's ``actor`` is a user (a request's) or a string naming code that acts for the system ("demo",
 "import", a rule): :func:`acting_user` gives the user to store in a ``*_by`` column, or None for code.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhengwu.core.errors import InvalidInput
+from zhengwu.core.errors import InvalidInput, NotFound
 
 
 def acting_user(actor: Any) -> Any:
@@ -25,3 +26,26 @@ def clean_text(value: Any, *, field: str, label: str, max_length: int | None = N
     if max_length is not None and len(text) > max_length:
         raise InvalidInput(f"{label}不能超过 {max_length} 个字。", field=field, code="too_long")
     return text
+
+
+def reference(model: Any, value: Any, *, field: str, label: str) -> Any:
+    """The ``model`` row that ``value`` (a row or its primary key) names; missing or unknown is refused, naming
+    ``field``."""
+    if value in (None, ""):
+        raise InvalidInput(f"请选择{label}。", field=field, code="required")
+    obj = model.objects.filter(pk=getattr(value, "pk", value)).first()
+    if obj is None:
+        raise InvalidInput(f"{label}不存在:{value}。", field=field, code="unknown_reference")
+    return obj
+
+
+def locked_row(actor: Any, model: Any, visible: Any, value: Any) -> Any:
+    """``value``'s row locked for the rest of the transaction, found through ``visible(actor)`` (outside the
+    actor's scope: 404); code acting for the system (a string actor) sees every row. Only the row itself is locked
+    (``FOR UPDATE OF self``): PostgreSQL refuses to lock the nullable side of an outer join."""
+    pk = getattr(value, "pk", value)
+    source = model.objects.all() if isinstance(actor, str) else visible(actor)
+    obj = source.select_for_update(of=("self",)).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound("对象不存在或不在您的数据范围内。")
+    return obj

@@ -17,10 +17,12 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from zhengwu.core import audit
-from zhengwu.core.errors import Conflict, InvalidInput, NotFound
+from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.identifiers import validate_credit_code
 from zhengwu.core.inputs import acting_user as _user
 from zhengwu.core.inputs import clean_text as _text
+from zhengwu.core.inputs import locked_row as _locked
+from zhengwu.core.inputs import reference as _ref
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.intermediary.choices import (
@@ -104,24 +106,6 @@ def _choice(value: Any, choices: Any, *, field: str) -> str:
     if value not in choices.values:
         raise InvalidInput(f"未知的取值:{value or '(空)'}。", field=field, code="bad_choice")
     return value
-
-
-def _ref(model: Any, value: Any, *, field: str, label: str) -> Any:
-    if value in (None, ""):
-        raise InvalidInput(f"请选择{label}。", field=field, code="required")
-    obj = model.objects.filter(pk=getattr(value, "pk", value)).first()
-    if obj is None:
-        raise InvalidInput(f"{label}不存在:{value}。", field=field, code="unknown_reference")
-    return obj
-
-
-def _locked(actor: Any, model: Any, visible: Any, value: Any) -> Any:
-    pk = getattr(value, "pk", value)
-    source = model.objects.all() if isinstance(actor, str) else visible(actor)
-    obj = source.select_for_update().filter(pk=pk).first()
-    if obj is None:
-        raise NotFound("对象不存在或不在您的数据范围内。")
-    return obj
 
 
 def _today(now: dt.datetime | None) -> dt.date:

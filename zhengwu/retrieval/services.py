@@ -23,6 +23,8 @@ from zhengwu.core.errors import Conflict, Forbidden, Gone, InvalidInput, NotFoun
 from zhengwu.core.identifiers import mask_phone, validate_credit_code, validate_id_card, validate_mobile
 from zhengwu.core.inputs import acting_user as _user
 from zhengwu.core.inputs import clean_text as _text
+from zhengwu.core.inputs import locked_row as _locked
+from zhengwu.core.inputs import reference as _ref
 from zhengwu.core.models import Notification
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
@@ -82,24 +84,6 @@ def _choice(value: Any, choices: Any, *, field: str, label: str) -> str:
     if value not in choices.values:
         raise InvalidInput(f"{label}取值无效:{value or '(空)'}。", field=field, code="bad_choice")
     return value
-
-
-def _ref(model: Any, value: Any, *, field: str, label: str) -> Any:
-    if value in (None, ""):
-        raise InvalidInput(f"请选择{label}。", field=field, code="required")
-    obj = model.objects.filter(pk=getattr(value, "pk", value)).first()
-    if obj is None:
-        raise InvalidInput(f"{label}不存在:{value}。", field=field, code="unknown_reference")
-    return obj
-
-
-def _locked(actor: Any, model: Any, visible: Any, value: Any) -> Any:
-    pk = getattr(value, "pk", value)
-    source = model.objects.all() if isinstance(actor, str) else visible(actor)
-    obj = source.select_for_update(of=("self",)).filter(pk=pk).first()
-    if obj is None:
-        raise NotFound("对象不存在或不在您的数据范围内。")
-    return obj
 
 
 def notify(users: Iterable[User], *, title: str, url: str = "", level: str = "info", body: str = "") -> int:
