@@ -6,10 +6,13 @@ Every error has one shape: ``{"code": …, "message": …, "field": …}``.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -103,6 +106,43 @@ def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     """An integer id or filter too large for the database (found by the API fuzzing): a 422, not a 500."""
     field = _oversized_field(request)
     return _error(request, 422, "out_of_range", f"{field or '请求'}:数值超出范围。", field)
+
+
+def _nul_field(request: HttpRequest) -> str | None:
+    """The first path, query or top-level JSON body parameter holding a NUL character (what PostgreSQL refuses)."""
+    match = getattr(request, "resolver_match", None)
+    for name, value in [*((match.kwargs if match else {}).items()), *request.GET.items()]:
+        if "\x00" in str(value):
+            return name
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, RawPostDataException):
+        return None
+    if isinstance(body, dict):
+        for name, value in body.items():
+            if _has_nul(value):
+                return name
+    return None
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A NUL character in a text value (PostgreSQL cannot store or compare it; found by the API fuzzing): a 422
+    naming the parameter, not a 500. Any other data error is a server error, as before."""
+    if "NUL" not in str(exc) and "0x00" not in str(exc):
+        raise exc
+    field = _nul_field(request)
+    return _error(request, 422, "bad_character", f"{field or '请求'}:不能包含空字符(NUL)。", field)
 
 
 def _register_routers() -> None:

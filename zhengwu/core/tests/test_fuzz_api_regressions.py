@@ -101,3 +101,29 @@ def test_an_overflow_is_answered_with_a_422_naming_the_oversized_parameter() -> 
     body = json.loads(response.content)
     assert (body["code"], body["field"]) == ("out_of_range", "township_id")
     assert "township_id" in body["message"]
+
+
+def test_a_nul_character_in_a_filter_is_never_a_server_error() -> None:
+    # Found by the fuzzing on PostgreSQL (GET /trading/experts?specialty=…\x00…): PostgreSQL cannot compare a text
+    # holding NUL; SQLite can and finds nothing.
+    response = client_for(Role.TRADING_STAFF).get("/api/v1/trading/experts", {"specialty": "A\x00B", "source": ""})
+    outcome = (response.status_code, response.json()["field"] if response.status_code == 422 else None)
+    assert outcome in {(422, "specialty"), (200, None)}, response.content
+
+
+def test_a_nul_data_error_is_answered_with_a_422_naming_the_parameter_and_other_data_errors_are_not_hidden() -> None:
+    import pytest
+    from django.db import DataError
+    from django.test import RequestFactory
+
+    from zhengwu.config.api import on_data_error
+
+    request = RequestFactory().get("/api/v1/trading/experts", {"status": "active", "specialty": "A\x00B"})
+    response = on_data_error(request, DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+    body = json.loads(response.content)
+    assert (response.status_code, body["code"], body["field"]) == (422, "bad_character", "specialty")
+    posted = RequestFactory().post("/api/v1/x", data=json.dumps({"name": "ok", "note": "a\x00"}),
+                                   content_type="application/json")
+    assert json.loads(on_data_error(posted, DataError("… NUL (0x00) …")).content)["field"] == "note"
+    with pytest.raises(DataError):
+        on_data_error(request, DataError("value too long for type character varying(32)"))
