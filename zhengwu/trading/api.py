@@ -511,4 +511,5 @@ def tender_open(request: HttpRequest, tender_id: int, data: OpeningIn):
 @router.get("/tenders/{tender_id}/opening", response={200: list[OpeningRecordOut], **ERRORS})
 def opening_record_list(request: HttpRequest, tender_id: int):
     require(request.user, "trading.view")
-    return [opening_record_out(r) for r in selectors.opening_record_list(user=request.user, tender_id=tender_id)]
+    tender = selectors.tender_get(user=request.user, pk=tender_id)  # a tender the user cannot see is a 404
+    return [opening_record_out(r) for r in selectors.opening_record_list(user=request.user, tender_id=tender.pk)]

@@ -1,5 +1,5 @@
 """The scope matrix's small world: two of everything (department A/B, township 1/2, enterprise X/Y) and one user per
-persona. See docs/scope-matrix.md."""
+persona, and for every object kind of ``kinds.py`` an A-side and a B-side object. See docs/scope-matrix.md."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from zhengwu.core.testing import make_department, make_enterprise, make_region_t
 from zhengwu.org.roles import Role
 from zhengwu.projectservice.testing import make_project as make_investment_project
 from zhengwu.smallprojects.testing import make_project as make_small_project
-from zhengwu.trading.models import BidderRegistration, Deposit
-from zhengwu.trading.testing import pay, published_tender, register
+from zhengwu.trading.testing import credit
 
-A, B = "A", "B"
+from .kinds import A, B, build_objects
 
 
 def build_world() -> dict[str, Any]:
@@ -24,9 +23,9 @@ def build_world() -> dict[str, Any]:
     tree = make_region_tree(townships=2, villages_per_township=1)
     t1, t2 = tree["townships"]
     v1, v2 = tree["villages"]
-    x = make_enterprise(credit_code="91330702MA2E0SCPX1", name="企业X有限公司")
-    y = make_enterprise(credit_code="91330702MA2E0SCPY2", name="企业Y有限公司")
-    z = make_enterprise(credit_code="91330702MA2E0SCPZ3", name="投标企业Z有限公司")
+    x = make_enterprise(credit_code=credit(501), name="企业X有限公司")
+    y = make_enterprise(credit_code=credit(502), name="企业Y有限公司")
+    z = make_enterprise(credit_code=credit(503), name="投标企业Z有限公司")
     personas = {
         "clerk_a": make_user(role=Role.WINDOW_CLERK, username="sm-clerk-a", department=dept_a),
         "clerk_b": make_user(role=Role.WINDOW_CLERK, username="sm-clerk-b", department=dept_b),
@@ -51,24 +50,16 @@ def build_world() -> dict[str, Any]:
     # Place the two cases in township 1 / village 1 and township 2 / village 2 (written through the fields).
     Case.objects.filter(pk=case_a.pk).update(township=t1, village=v1)
     Case.objects.filter(pk=case_b.pk).update(township=t2, village=v2)
-    objects = {
-        Case: {A: Case.objects.get(pk=case_a.pk), B: Case.objects.get(pk=case_b.pk)},
-        "SmallProject": {A: make_small_project(region=v1, name="村道A"), B: make_small_project(region=v2, name="村道B")},
-        "InvestmentProject": {A: make_investment_project(township=t1, investor=x),
-                              B: make_investment_project(township=t2, investor=y)},
+    world: dict[str, Any] = {
+        "personas": personas, "dept_a": dept_a, "dept_b": dept_b, "t1": t1, "t2": t2, "v1": v1, "v2": v2,
+        "x": x, "y": y, "z": z,
+        "cases": {A: Case.objects.get(pk=case_a.pk), B: Case.objects.get(pk=case_b.pk)},
+        "small_projects": {A: make_small_project(region=v1, name="村道A"), B: make_small_project(region=v2, name="村道B")},
+        "investment_projects": {A: make_investment_project(township=t1, investor=x),
+                                B: make_investment_project(township=t2, investor=y)},
     }
-    # Trading: X and Y registered (and paid a deposit) on one published tender; the bidder persona's enterprise Z too.
-    tender = published_tender()
-    registrations = {side: register(tender, code="", actor=personas[who])
-                     for side, who in ((A, "enterprise_x"), (B, "enterprise_y"), ("Z", "bidder"))}
-    objects[BidderRegistration] = {A: registrations[A], B: registrations[B]}
-    objects[Deposit] = {A: pay(registrations[A]), B: pay(registrations[B])}
-    from zhengwu.approvals.models import InvestmentProject
-    from zhengwu.smallprojects.models import SmallProject
-
-    objects[SmallProject] = objects.pop("SmallProject")
-    objects[InvestmentProject] = objects.pop("InvestmentProject")
-    return {"personas": personas, "objects": objects}
+    world["objects"] = build_objects(world)
+    return world
 
 
 @pytest.fixture

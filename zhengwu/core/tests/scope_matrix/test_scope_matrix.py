@@ -21,14 +21,8 @@ from zhengwu.cases.models import Case
 from zhengwu.cases.selectors import cases_visible_to
 from zhengwu.config.api import api
 from zhengwu.org.tests.test_accounts_duties import _example
-from zhengwu.approvals.models import InvestmentProject
-from zhengwu.projectservice.selectors import projects_visible_to
-from zhengwu.smallprojects.models import SmallProject
-from zhengwu.smallprojects.selectors import small_projects_visible_to
-from zhengwu.trading.models import BidderRegistration, Deposit
-from zhengwu.trading.selectors import deposits_visible_to, registrations_visible_to
 
-from .conftest import A, B
+from .kinds import A, B, KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +30,11 @@ REPO = Path(__file__).resolve().parents[4]
 WRITE_METHODS = ("post", "put", "patch", "delete")
 COUNTS: dict[str, int] = {}
 
-#: route template (web ``<pk>`` written as ``{pk}``) -> the model its object parameter names, and the selector that
-#: says what a user may see of that model. A route not matched here gets the sample value 1 (permission check only).
-SCOPED_ROUTES: list[tuple[re.Pattern[str], type, Callable[[Any], Any]]] = [
-    (re.compile(r"^/cases/\{pk\}/"), Case, cases_visible_to),
-    (re.compile(r"^/api/v1/cases/cases/\{case_id\}"), Case, cases_visible_to),
-    (re.compile(r"^/smallprojects/\{pk\}/"), SmallProject, small_projects_visible_to),
-    (re.compile(r"^/api/v1/smallprojects/projects/\{pk\}"), SmallProject, small_projects_visible_to),
-    (re.compile(r"^/projectservice/projects/\{pk\}/"), InvestmentProject, projects_visible_to),
-    (re.compile(r"^/api/v1/projectservice/projects/\{pk\}"), InvestmentProject, projects_visible_to),
-    (re.compile(r"^/trading/(portal/)?registrations/\{pk\}/"), BidderRegistration, registrations_visible_to),
-    (re.compile(r"^/api/v1/trading/registrations/\{registration_id\}"), BidderRegistration, registrations_visible_to),
-    (re.compile(r"^/trading/(portal/)?deposits/\{pk\}/"), Deposit, deposits_visible_to),
-    (re.compile(r"^/api/v1/trading/deposits/\{deposit_id\}"), Deposit, deposits_visible_to),
-]
+#: route template (web ``<pk>`` written as ``{pk}``) -> the object kind its first parameter names and the selector
+#: that says what a user may see of it (kinds.py). A route not matched here gets the sample value 1 (permission
+#: check only).
+SCOPED_ROUTES: list[tuple[re.Pattern[str], str, Callable[[Any], Any]]] = [
+    (pattern, kind.name, kind.visible) for kind in KINDS for pattern in kind.patterns]
 
 #: Open bugs the matrix found and does not yet fix: (persona, METHOD route template) left out, each named in the
 #: report and in docs/scope-matrix.md.
@@ -138,10 +123,10 @@ def api_operations() -> list[dict[str, Any]]:
     return found
 
 
-def _scoped(template: str) -> tuple[type, Callable[[Any], Any]] | None:
-    for pattern, model, visible in SCOPED_ROUTES:
+def _scoped(template: str) -> tuple[str, Callable[[Any], Any]] | None:
+    for pattern, kind, visible in SCOPED_ROUTES:
         if pattern.search(template):
-            return model, visible
+            return kind, visible
     return None
 
 
@@ -177,8 +162,8 @@ def _cases(world: dict[str, Any], template: str) -> list[tuple[str, Any, int | N
         if scoped is None or "{" not in template:
             out.append((name, user, None, True))
             continue
-        model, visible = scoped
-        pair = world["objects"][model]
+        kind, visible = scoped
+        pair = world["objects"][kind]
         seen = set(visible(user).filter(pk__in=[pair[A].pk, pair[B].pk]).values_list("pk", flat=True)) if user else set()
         for side in (A, B):
             out.append((name, user, pair[side].pk, pair[side].pk in seen))
@@ -281,19 +266,25 @@ def test_no_persona_calls_an_api_write_it_lacks_the_permission_or_the_scope_for(
 
 def test_every_object_mapping_names_routes_that_exist():
     templates = [r["template"] for r in web_routes()] + [o["template"] for o in api_operations()]
-    for pattern, model, _visible in SCOPED_ROUTES:
-        assert any(pattern.search(t) for t in templates), (pattern.pattern, model)
+    for pattern, kind, _visible in SCOPED_ROUTES:
+        assert any(pattern.search(t) for t in templates), (pattern.pattern, kind)
 
 
 def test_each_scoped_pair_is_seen_by_one_side_and_not_the_other(world):
+    """A pair split by scope: its owner sees the A side and not the B side. A district-wide kind: its reader sees
+    both, and an outsider neither (so every mapped route is requested with objects that exist)."""
     personas = world["personas"]
-    owners = {Case: "clerk_a", SmallProject: "township_staff", InvestmentProject: "enterprise_x",
-              BidderRegistration: "enterprise_x", Deposit: "enterprise_x"}
-    for model, who in owners.items():
-        visible = next(v for _p, m, v in SCOPED_ROUTES if m is model)
-        pair = world["objects"][model]
-        seen = set(visible(personas[who]).values_list("pk", flat=True))
-        assert pair[A].pk in seen and pair[B].pk not in seen, model
+    assert len(KINDS) >= 20
+    for kind in KINDS:
+        pair = world["objects"][kind.name]
+        assert isinstance(pair[A], kind.model) and isinstance(pair[B], kind.model), kind.name
+        ids = [pair[A].pk, pair[B].pk]
+        if kind.owner:
+            seen = set(kind.visible(personas[kind.owner]).filter(pk__in=ids).values_list("pk", flat=True))
+            assert seen == {pair[A].pk}, kind.name
+        else:
+            assert set(kind.visible(personas[kind.reader]).filter(pk__in=ids).values_list("pk", flat=True)) == set(ids)
+            assert not kind.visible(personas[kind.outsider]).filter(pk__in=ids).exists(), kind.name
 
 
 def test_the_matrix_notices_a_selector_that_forgets_its_scope(world, monkeypatch):
@@ -304,7 +295,7 @@ def test_the_matrix_notices_a_selector_that_forgets_its_scope(world, monkeypatch
     frozen = {u.pk: set(cases_visible_to(u).values_list("pk", flat=True)) for u in personas.values()}
     module = sys.modules[__name__]
     monkeypatch.setattr(module, "SCOPED_ROUTES", [
-        (re.compile(r"^/cases/\{pk\}/"), Case, lambda user: Case.objects.filter(pk__in=frozen[user.pk]))])
+        (re.compile(r"^/cases/\{pk\}/"), "case", lambda user: Case.objects.filter(pk__in=frozen[user.pk]))])
     monkeypatch.setattr("zhengwu.cases.selectors.scope_filter",
                         lambda user, qs, paths: qs if user.is_authenticated else qs.none())
     route = next(r for r in _web(write=False) if r[0]["template"] == "/cases/{pk}/")
@@ -313,4 +304,4 @@ def test_the_matrix_notices_a_selector_that_forgets_its_scope(world, monkeypatch
         _run(world, "mutation", [route])
     COUNTS.pop("mutation", None)
     COUNTS.pop("mutation_seconds", None)
-    assert f"clerk_a GET /cases/{world['objects'][Case][B].pk}/ -> 200" in str(failure.value)
+    assert f"clerk_a GET /cases/{world['objects']['case'][B].pk}/ -> 200" in str(failure.value)
