@@ -6,9 +6,13 @@ from typing import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhengwu.core import context
+from zhengwu.core.errors import AppError
+from zhengwu.core.web import render_app_error
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -86,4 +90,56 @@ class ReceivedAtMiddleware:
             else:
                 log.warning("request start header %r ignored (application time %s)", raw, now.isoformat())
         request.received_at = stamp  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _shown(name: str) -> str:
+    """A field name fit for the message: no NUL, not endless (the name itself is what the client sent)."""
+    return name.replace(NUL, "\ufffd")[:64]
+
+
+def nul_field(request: HttpRequest) -> str | None:
+    """The first place of a web request holding a NUL character: a path parameter (or ``path``), a query
+    parameter, or a posted form field (its name or value; an uploaded file's field name, not its content)."""
+    if NUL in request.path:
+        try:
+            kwargs = resolve(request.path_info).kwargs
+        except Resolver404:
+            kwargs = {}
+        return next((name for name, value in kwargs.items() if NUL in str(value)), "path")
+    for name, values in request.GET.lists():
+        if NUL in name or any(NUL in value for value in values):
+            return _shown(name)
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        for name, values in request.POST.lists():
+            if NUL in name or any(NUL in value for value in values):
+                return _shown(name)
+        # An uploaded file's own name comes without NUL (Django's parser removes it); its content is not text.
+        for name in request.FILES:
+            if NUL in name:
+                return _shown(name)
+    return None
+
+
+class NulCharacterMiddleware:
+    """Refuse a web request holding a NUL character (``\\x00``) with a 400 naming the field, before any view.
+
+    PostgreSQL can neither store nor compare a text holding NUL: such a value reaching a query is a ``DataError``,
+    a 500. The API answers it itself (a 422 in its JSON shape, ``config.api.on_data_error``) and is left alone
+    here. Only the field's name is shown; nothing of the request is logged beyond Django's own line for a 400.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            field = nul_field(request)
+            if field is not None:
+                message = _("%(field)s:不能包含空字符(NUL)。") % {"field": field}
+                return render_app_error(request, AppError(message, code="bad_character", field=field))
         return self.get_response(request)
