@@ -12,11 +12,18 @@ A backup is one tar file:
 ``restore`` checks the signature and the member's digest before it touches anything, restores into the configured
 database (empty, unless forced), then recomputes every table's count and checksum from the restored database, runs
 ``core.audit.verify()`` and compares the chain heads. Any difference is a failed restore.
+
+Both are audited: ``backup`` appends ``backup.created`` to the live database once the file is complete, ``restore``
+appends ``backup.restored`` (or ``backup.restore_failed``) to the restored database after its verification. An
+event appended after the backup extends a chain past the manifest's head; :func:`verify` accepts that (the rows up
+to the heads must match, the chain walk covers the rest) and counts such events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import hashlib
 import io
 import json
 import os
@@ -37,7 +44,7 @@ from django.db import DatabaseError, connection, connections
 
 import zhengwu
 from zhengwu.core.crypto import hmac_sm3, verify_hmac
-from zhengwu.core.models import AuditChain
+from zhengwu.core.models import AuditChain, AuditEvent
 
 FORMAT = "zhengwu-backup/1"
 MANIFEST = "manifest.json"
@@ -114,15 +121,26 @@ def _rows(cursor: Any, table: str, order: list[str]) -> Iterator[tuple[Any, ...]
         yield from rows
 
 
-def table_checksums(db: Any, vendor: str) -> dict[str, dict[str, Any]]:
-    """``{table: {"rows": n, "sm3": hex}}`` for every table, rows read in primary-key order."""
+def table_checksums(db: Any, vendor: str, *, audit_horizon: dict[str, int] | None = None) -> dict[str, dict[str, Any]]:
+    """``{table: {"rows": n, "sm3": hex}}`` for every table, rows read in primary-key order.
+
+    With ``audit_horizon`` (``{chain: last_seq}``, a manifest's heads), the audit events appended after those heads
+    are left out: the audit event table is compared as it was when the backup was taken."""
     cursor = db.cursor()
     tables = _sqlite_tables(db) if vendor == "sqlite" else _pg_tables(cursor)
     result = {}
     for table, order in tables:
         digest = _sm3()
         n = 0
+        horizon = audit_horizon if table == AuditEvent._meta.db_table else None
+        positions: tuple[int, int] | None = None
         for row in _rows(cursor, table, order):
+            if horizon is not None:
+                if positions is None:
+                    names = [d[0] for d in cursor.description]
+                    positions = names.index("chain"), names.index("seq")
+                if row[positions[1]] > horizon.get(str(row[positions[0]]), 0):
+                    continue
             encoded = _row_bytes(tuple(row))
             digest.update(len(encoded).to_bytes(8, "big") + encoded)
             n += 1
@@ -230,6 +248,14 @@ def _file_sm3(path: Path) -> str:
     return digest.finalize().hex()
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def sign(manifest_bytes: bytes) -> str:
     return hmac_sm3(settings.ZHENGWU_AUDIT_KEY.encode(), manifest_bytes).hex()
 
@@ -238,14 +264,19 @@ def sign(manifest_bytes: bytes) -> str:
 class BackupResult:
     path: Path
     manifest: dict[str, Any]
+    sha256: str = ""
 
     @property
     def total_rows(self) -> int:
         return sum(t["rows"] for t in self.manifest["tables"].values())
 
 
-def backup(output: str | Path, *, overwrite: bool = False) -> BackupResult:
-    """Write a verified backup of the configured database to ``output``."""
+def backup(output: str | Path, *, overwrite: bool = False, actor: Any = "system") -> BackupResult:
+    """Write a verified backup of the configured database to ``output``, then audit it (``backup.created``).
+
+    The event is written once the file is complete, so it is in the live database and not in the backup (whose
+    manifest holds the audit chain heads of the snapshot). If it cannot be written, the backup file stays and
+    :class:`BackupError` says so: an unaudited backup is not a silent success."""
     output = Path(output)
     if output.exists() and not overwrite:
         raise BackupError(f"{output} 已存在(用 --overwrite 覆盖)。")
@@ -273,7 +304,29 @@ def backup(output: str | Path, *, overwrite: bool = False) -> BackupResult:
                 tar.addfile(info, io.BytesIO(data))
             tar.add(member, arcname=member.name)
         os.replace(partial, output)  # a crash mid-write leaves no file under the final name
-    return BackupResult(output, manifest)
+    result = BackupResult(output, manifest, sha256=_file_sha256(output))
+    try:
+        _audit(actor, "backup.created", output, {
+            "file": output.name, "path": str(output.resolve()), "engine": engine, "created_at": manifest["created_at"],
+            "app_version": manifest["app_version"], "tables": len(tables), "total_rows": result.total_rows,
+            "sha256": result.sha256})
+    except DatabaseError as exc:
+        raise BackupError(f"备份已写入 {output},但审计事件未能写入:{exc}") from None
+    return result
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment nor in the password database
+        return ""
+
+
+def _audit(actor: Any, action: str, path: Path, payload: dict[str, Any]) -> None:
+    from zhengwu.core import audit
+
+    audit.record(actor=actor, action=action, obj=("backup", path.name[:64]),
+                 payload={**payload, "os_user": _os_user()})
 
 
 # --- restore ----------------------------------------------------------------------------------------------------
@@ -284,7 +337,9 @@ class RestoreResult:
     tables_checked: int = 0
     rows_checked: int = 0
     audit_events_checked: int = 0
+    audit_events_appended: int = 0  # events the chains gained after the backup (the restore's own, say)
     problems: list[str] = field(default_factory=list)
+    audit_event: str = ""  # the action of the event the restore wrote, "" when none could be written
 
     @property
     def ok(self) -> bool:
@@ -323,8 +378,14 @@ def target_tables() -> list[str]:
         return connection.introspection.table_names(cursor)
 
 
-def restore(path: str | Path, *, force: bool = False) -> RestoreResult:
-    """Restore ``path`` into the configured database and verify it against the manifest."""
+def restore(path: str | Path, *, force: bool = False, actor: Any = "system") -> RestoreResult:
+    """Restore ``path`` into the configured database, verify it against the manifest, and audit the outcome.
+
+    After the verification an event is appended to the restored database's audit chain: ``backup.restored`` when
+    it passed (if that write fails, :class:`BackupError`); ``backup.restore_failed`` with the mismatches when it did
+    not, if the database still takes the write (a restored schema the program cannot write to gets no event,
+    ``audit_event`` stays empty and the command says so). A refusal before anything was restored (signature,
+    digest, engine, a non-empty target without ``force``) writes nothing: the database was not touched."""
     engine = vendor()
     with tempfile.TemporaryDirectory(prefix="zhengwu-restore-") as tmp:
         manifest, member = read_backup(path, Path(tmp))
@@ -339,7 +400,26 @@ def restore(path: str | Path, *, force: bool = False) -> RestoreResult:
         else:
             _restore_pg(member, clean=bool(existing))
     connections.close_all()
-    return verify(manifest)
+    result = verify(manifest)
+    source = Path(path)
+    payload = {"file": source.name, "path": str(source.resolve()), "backup_created_at": manifest["created_at"],
+               "backup_app_version": manifest["app_version"], "engine": engine,
+               "verification": {"ok": result.ok, "tables": result.tables_checked, "rows": result.rows_checked,
+                                "audit_events": result.audit_events_checked,
+                                "problems": len(result.problems)}}
+    if result.ok:
+        try:
+            _audit(actor, "backup.restored", source, payload)
+        except DatabaseError as exc:
+            raise BackupError(f"恢复已通过校验,但审计事件未能写入:{exc}") from None
+        result.audit_event = "backup.restored"
+        return result
+    try:
+        _audit(actor, "backup.restore_failed", source, {**payload, "problem_list": result.problems[:20]})
+        result.audit_event = "backup.restore_failed"
+    except DatabaseError:
+        connections.close_all()  # the restored database cannot take the event: the command reports no event
+    return result
 
 
 def _restore_sqlite(member: Path) -> None:
@@ -369,16 +449,24 @@ def verify(manifest: dict[str, Any]) -> RestoreResult:
     from zhengwu.core import audit
 
     engine = vendor()
+    horizon = {chain: head["last_seq"] for chain, head in manifest["audit_chains"].items()}
     db = sqlite3.connect(_sqlite_path()) if engine == "sqlite" else _pg_connect()
     try:
-        tables, heads = table_checksums(db, engine), chain_heads(db)
+        tables, heads = table_checksums(db, engine, audit_horizon=horizon), chain_heads(db)
     finally:
         db.close()
     result = RestoreResult(manifest=manifest, tables_checked=len(tables),
                            rows_checked=sum(t["rows"] for t in tables.values()))
+    _compare_heads(manifest["audit_chains"], heads, result)
     expected = manifest["tables"]
     for name in sorted(set(expected) | set(tables)):
         want, got = expected.get(name), tables.get(name)
+        if name == AuditChain._meta.db_table and result.audit_events_appended and want and got:
+            # The heads moved on by the events appended since: compared above, head by head, and the purge
+            # checkpoints these rows also hold are checked by their MAC in audit.verify().
+            if want["rows"] != got["rows"]:
+                result.problems.append(f"表 {name}:行数 {got['rows']},清单 {want['rows']}")
+            continue
         if want is None:
             result.problems.append(f"表 {name}:备份中没有")
         elif got is None:
@@ -387,8 +475,6 @@ def verify(manifest: dict[str, Any]) -> RestoreResult:
             result.problems.append(f"表 {name}:行数 {got['rows']},清单 {want['rows']}")
         elif want["sm3"] != got["sm3"]:
             result.problems.append(f"表 {name}:校验和不符(行数相同 {got['rows']},内容不同)")
-    if heads != manifest["audit_chains"]:
-        result.problems.append("审计链头与清单不符")
     try:
         checked = audit.verify()
     except DatabaseError as exc:
@@ -398,3 +484,18 @@ def verify(manifest: dict[str, Any]) -> RestoreResult:
     if not checked.ok:
         result.problems.append(f"审计链校验失败:{checked.first_break}")
     return result
+
+
+def _compare_heads(expected: dict[str, dict[str, Any]], heads: dict[str, dict[str, Any]],
+                   result: RestoreResult) -> None:
+    """Each chain at the manifest's head, or past it (events appended since: counted, walked by audit.verify())."""
+    if set(expected) != set(heads):
+        result.problems.append("审计链头与清单不符")
+        return
+    for chain, want in expected.items():
+        got = heads[chain]
+        if got["last_seq"] < want["last_seq"] or (got["last_seq"] == want["last_seq"]
+                                                  and got["last_digest"] != want["last_digest"]):
+            result.problems.append("审计链头与清单不符")
+            return
+        result.audit_events_appended += got["last_seq"] - want["last_seq"]

@@ -4,6 +4,7 @@ subprocess whose settings point at an empty throwaway database, and verifies cou
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -63,6 +64,24 @@ class Target:
             with sqlite3.connect(self.path) as db:
                 db.execute(sql)
             db.close()
+
+    def query(self, sql: str) -> list[tuple]:
+        if ON_PG:
+            import psycopg
+
+            with psycopg.connect(self.env["DATABASE_URL"]) as db:
+                return db.execute(sql).fetchall()
+        db = sqlite3.connect(self.path)
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+
+    def events(self, action: str) -> list[dict]:
+        """The audit events of ``action`` in the restored database: payload, origin, actor label."""
+        rows = self.query(f"SELECT payload, origin, actor_label FROM {AuditEvent._meta.db_table} "
+                          f"WHERE action = '{action}' ORDER BY id")
+        return [{"payload": p if isinstance(p, dict) else json.loads(p), "origin": o, "actor": a} for p, o, a in rows]
 
     def tables(self) -> int:
         if ON_PG:
@@ -134,10 +153,12 @@ def rewrite(path: Path, *, manifest: bytes | None = None, member: bytes | None =
 
 def test_a_backup_restores_into_an_empty_database_and_then_refuses_it_unless_forced(tmp_path, target, data):
     path, manifest = take_backup(tmp_path)
+    events = manifest["tables"][AuditEvent._meta.db_table]["rows"]
     assert manifest["engine"] == connection.vendor
     assert manifest["tables"][User._meta.db_table]["rows"] == User.objects.count()
-    assert manifest["tables"][AuditEvent._meta.db_table]["rows"] == AuditEvent.objects.count() >= 5
-    assert sum(h["last_seq"] for h in manifest["audit_chains"].values()) == AuditEvent.objects.count()
+    # The live database has one event more than its backup: backup.created, written once the file was complete.
+    assert events == AuditEvent.objects.count() - 1 >= 5
+    assert sum(h["last_seq"] for h in manifest["audit_chains"].values()) == events
 
     done = target.run("restore", str(path))
     again = target.run("restore", str(path))
@@ -145,11 +166,12 @@ def test_a_backup_restores_into_an_empty_database_and_then_refuses_it_unless_for
 
     assert done.returncode == 0, done.stderr
     assert "restore verified" in done.stdout
-    assert f"{AuditEvent.objects.count()} audit events checked" in done.stdout
+    assert f"{events} audit events checked" in done.stdout
     assert again.returncode == 1
     assert "--force" in again.stderr
     assert forced.returncode == 0, forced.stderr
     assert "restore verified" in forced.stdout
+    assert len(target.events("backup.restored")) == 1  # the forced restore replaced the first one's database
 
 
 def test_rows_changed_or_deleted_after_the_restore_are_reported_by_table_and_by_the_audit_chain(tmp_path, target,
@@ -239,3 +261,79 @@ def test_a_backup_taken_while_the_app_writes_is_consistent(tmp_path, target, dat
     assert before <= events <= before + len(written)
     assert len(written) > 0
     assert "restore verified" in done.stdout
+
+
+# --- audit of backup and restore ----------------------------------------------------------------------------------
+
+def test_a_backup_writes_one_backup_created_event_naming_the_file_engine_rows_and_sha256(tmp_path, data):
+    path, manifest = take_backup(tmp_path)
+
+    event = AuditEvent.objects.get(action="backup.created")
+    assert (event.object_type, event.object_id, event.origin, event.actor_label) == (
+        "backup", path.name, "command:backup", audit.SYSTEM_ACTOR)
+    assert {k: event.payload[k] for k in ("file", "engine", "total_rows", "sha256", "created_at")} == {
+        "file": path.name, "engine": connection.vendor,
+        "total_rows": sum(t["rows"] for t in manifest["tables"].values()),
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "created_at": manifest["created_at"]}
+    # Written after the snapshot: the backup holds every other event and not this one; the chain still verifies.
+    assert manifest["tables"][AuditEvent._meta.db_table]["rows"] == AuditEvent.objects.count() - 1
+    assert audit.verify().ok
+
+
+def test_a_restore_appends_backup_restored_to_the_restored_database_whose_chain_still_verifies(tmp_path, target,
+                                                                                                 data):
+    path, manifest = take_backup(tmp_path)
+
+    done = target.run("restore", str(path))
+    chain = target.run("audit", "verify")
+    again = target.run("restore", str(path), "--verify-only")
+
+    events = manifest["tables"][AuditEvent._meta.db_table]["rows"]
+    restored = target.events("backup.restored")
+    assert done.returncode == 0, done.stderr
+    assert "audit event backup.restored written" in done.stdout
+    assert [(e["origin"], e["actor"]) for e in restored] == [("command:restore", audit.SYSTEM_ACTOR)]
+    payload = restored[0]["payload"]
+    assert (payload["file"], payload["backup_created_at"], payload["engine"]) == (
+        path.name, manifest["created_at"], connection.vendor)
+    assert payload["verification"] == {"ok": True, "tables": len(manifest["tables"]),
+                                       "rows": sum(t["rows"] for t in manifest["tables"].values()),
+                                       "audit_events": events, "problems": 0}
+    assert target.events("backup.restore_failed") == []
+    # The event is appended to a chain, not inserted: the whole chain verifies, and the backup still matches.
+    assert chain.returncode == 0, chain.stderr
+    assert f"audit chain intact: {events + 1} events" in chain.stdout
+    assert again.returncode == 0, again.stderr
+    assert f"{events + 1} audit events checked (1 appended after the backup)" in again.stdout
+    assert "restore verified" in again.stdout
+
+
+def test_a_restore_whose_verification_fails_writes_backup_restore_failed_with_the_mismatches(tmp_path, target,
+                                                                                              data):
+    path, manifest = take_backup(tmp_path)
+    # A manifest that disagrees with its database, signed with the installation's key (as a bug in the backup
+    # would produce it): it passes the signature and digest checks, and fails the verification after the restore.
+    manifest["tables"][User._meta.db_table]["rows"] += 1
+    body = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    with tarfile.open(path) as tar:
+        parts = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    parts[backup.MANIFEST], parts[backup.SIGNATURE] = body, backup.sign(body).encode()
+    with tarfile.open(path, "w") as tar:
+        for name, content in parts.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+
+    done = target.run("restore", str(path))
+    chain = target.run("audit", "verify")
+
+    failed = target.events("backup.restore_failed")
+    rows = manifest["tables"][User._meta.db_table]["rows"]
+    assert done.returncode == 1
+    assert f"MISMATCH 表 {User._meta.db_table}:行数 {rows - 1},清单 {rows}" in done.stderr
+    assert "audit event backup.restore_failed written" in done.stdout
+    assert target.events("backup.restored") == []
+    assert len(failed) == 1
+    assert (failed[0]["payload"]["file"], failed[0]["payload"]["verification"]["ok"]) == (path.name, False)
+    assert failed[0]["payload"]["problem_list"] == [f"表 {User._meta.db_table}:行数 {rows - 1},清单 {rows}"]
+    assert chain.returncode == 0, chain.stderr

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhengwu.core import backup
+from zhengwu.core.management.base import ZhengwuCommand
 
 
-class Command(BaseCommand):
+class Command(ZhengwuCommand):  # audited with origin "command:backup"
     requires_system_checks: list[str] = []  # a backup must not wait for (or fail on) unrelated checks
     help = ("Back up the configured database (SQLite: the online backup API; PostgreSQL: pg_dump -Fc in one "
             "snapshot) to one file with a signed manifest of per-table row counts, checksums and the audit chain "
@@ -25,4 +26,5 @@ class Command(BaseCommand):
         m = result.manifest
         self.stdout.write(f"backup written: {result.path} ({m['engine']}, {len(m['tables'])} tables, "
                           f"{result.total_rows} rows, {len(m['audit_chains'])} audit chains, "
-                          f"app {m['app_version']}, {m['created_at']})")
+                          f"app {m['app_version']}, {m['created_at']}); SHA-256 {result.sha256}; "
+                          "audit event backup.created written")

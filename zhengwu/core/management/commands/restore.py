@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhengwu.core import backup
+from zhengwu.core.management.base import ZhengwuCommand
 
 
-class Command(BaseCommand):
+class Command(ZhengwuCommand):  # audited with origin "command:restore"
     requires_system_checks: list[str] = []  # a backup must not wait for (or fail on) unrelated checks
     help = ("Restore a file written by `zhengwu backup` into the configured database (which must be empty unless "
             "--force), then verify row counts, checksums, the audit chain heads and the audit chain itself; exits "
@@ -35,7 +36,12 @@ class Command(BaseCommand):
         m = result.manifest
         self.stdout.write(f"backup of {m['created_at']} (app {m['app_version']}, {m['engine']}): "
                           f"{result.tables_checked} tables, {result.rows_checked} rows, "
-                          f"{result.audit_events_checked} audit events checked")
+                          f"{result.audit_events_checked} audit events checked"
+                          + (f" ({result.audit_events_appended} appended after the backup)"
+                             if result.audit_events_appended else ""))
+        if not options["verify_only"]:
+            self.stdout.write(f"audit event {result.audit_event} written" if result.audit_event
+                              else "no audit event written: the restored database did not take it")
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(f"MISMATCH {problem}")
