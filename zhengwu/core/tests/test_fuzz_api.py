@@ -25,7 +25,7 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
@@ -132,6 +132,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, st
             request_finished.connect(close_old_connections)
     STATS["fuzz_seconds"] = round(time.perf_counter() - started, 1)
     STATS["examples_per_operation"] = EXAMPLES
+    STATS["engine"] = connection.vendor
     STATS["slowest_operations"] = [[key, round(sec, 2)] for key, sec in
                                    sorted(SECONDS.items(), key=lambda kv: -kv[1])[:10]]
     STATS["operations_in_schema"] = sum(len(item) for item in api.get_openapi_schema()["paths"].values())

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -213,6 +214,8 @@ def _run(world: dict[str, Any], kind: str, requests: list[tuple[dict[str, Any], 
                 unexpected.append(f"{label} -> {response.status_code}")
     COUNTS[kind] = checked
     COUNTS[f"{kind}_seconds"] = round(time.monotonic() - started, 1)
+    COUNTS[f"{kind}_unexpected"] = len(unexpected)
+    COUNTS[f"{kind}_server_errors"] = len(errors)
     assert errors == [], "\n".join(errors)
     assert unexpected == [], "\n".join(unexpected)
 
@@ -224,7 +227,11 @@ def _record_counts():
     target.parent.mkdir(exist_ok=True)
     previous = json.loads(target.read_text()) if target.exists() else {}
     previous.update(COUNTS)
-    previous["total"] = sum(v for k, v in previous.items() if k != "total" and not k.endswith("_seconds"))
+    previous["engine"] = connection.vendor
+    previous["web_routes"], previous["api_operations"] = len(web_routes()), len(api_operations())
+    previous["total"] = sum(v for k, v in previous.items() if k in ("web_get", "web_write", "api_get", "api_write"))
+    previous["unexpected"] = sum(v for k, v in previous.items() if k.endswith("_unexpected"))
+    previous["server_errors"] = sum(v for k, v in previous.items() if k.endswith("_server_errors"))
     target.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
 
 
@@ -302,6 +309,6 @@ def test_the_matrix_notices_a_selector_that_forgets_its_scope(world, monkeypatch
     assert route[0]["perms"]
     with pytest.raises(AssertionError) as failure:
         _run(world, "mutation", [route])
-    COUNTS.pop("mutation", None)
-    COUNTS.pop("mutation_seconds", None)
+    for key in [k for k in COUNTS if k.startswith("mutation")]:
+        COUNTS.pop(key)
     assert f"clerk_a GET /cases/{world['objects']['case'][B].pk}/ -> 200" in str(failure.value)
