@@ -28,6 +28,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput
 from zhengwu.core.identifiers import validate_credit_code
 from zhengwu.core.inputs import acting_user, clean_text
+from zhengwu.core.inputs import choice as _choice
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.org import services as org_services
@@ -35,11 +36,6 @@ from zhengwu.org.models import Region, RegionLevel
 
 MAX_INVESTMENT = Decimal("999999999999")
 
-
-def _choice(value: Any, choices: Any, *, field: str, label: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(f"{label}不正确:{value}。", field=field, code="bad_choice")
-    return value
 
 
 def _township(value: Any) -> Region:

@@ -1,5 +1,5 @@
-"""Small input helpers every domain's services use: who is acting, a required short text, a referenced row, and
-the row a write locks.
+"""Small input helpers every domain's services use: who is acting, a required short text, one of a set of choices,
+a date, a referenced row, and the row a write locks.
 
 A service's ``actor`` is a user (a request's) or a string naming code that acts for the system ("demo",
 "import", a rule): :func:`acting_user` gives the user to store in a ``*_by`` column, or None for code.
@@ -7,7 +7,10 @@ A service's ``actor`` is a user (a request's) or a string naming code that acts 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from zhengwu.core.errors import InvalidInput, NotFound
 
@@ -26,6 +29,36 @@ def clean_text(value: Any, *, field: str, label: str, max_length: int | None = N
     if max_length is not None and len(text) > max_length:
         raise InvalidInput(f"{label}不能超过 {max_length} 个字。", field=field, code="too_long")
     return text
+
+
+def choice(value: Any, choices: Any, field: str, label: str = "", *, required: bool = True,
+           code: str = "bad_choice") -> str:
+    """``value`` (stripped) if it is one of ``choices`` (a ``TextChoices``); otherwise refused, naming ``field`` and
+    the allowed labels. Empty and not ``required``: ``""``."""
+    text = str(value if value is not None else "").strip()
+    if not text and not required:
+        return ""
+    if text not in choices.values:
+        allowed = "、".join(str(c.label) for c in choices)
+        raise InvalidInput(f"{label or field}取值无效:{text or '(空)'};可选:{allowed}。", field=field, code=code)
+    return text
+
+
+def date_value(value: Any, *, field: str, label: str, required: bool = True) -> dt.date | None:
+    """A date from a ``date``, a ``datetime`` (an aware one in local time) or ``YYYY-MM-DD`` text; a bad or (when
+    ``required``) missing one is refused, naming ``field``."""
+    if value in (None, ""):
+        if required:
+            raise InvalidInput(f"{label}不能为空。", field=field, code="required")
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"{label}“{value}”不是有效日期(YYYY-MM-DD)。", field=field, code="bad_date") from None
 
 
 def reference(model: Any, value: Any, *, field: str, label: str) -> Any:

@@ -20,6 +20,7 @@ from zhengwu.core import audit, calendar
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhengwu.core.identifiers import validate_credit_code, validate_mobile
 from zhengwu.core.inputs import acting_user, clean_text
+from zhengwu.core.inputs import choice as _choice
 from zhengwu.core.permissions import require
 from zhengwu.core.reminders import reminder_send
 from zhengwu.core.workflow import create_with_status
@@ -98,13 +99,6 @@ def _section(value: Any) -> ServiceSection:
         raise InvalidInput("板块不存在或已停用。", field="section", code="unknown_section")
     return section
 
-
-def _choice(value: Any, choices: Any, *, field: str, label: str) -> str:
-    text = str(value or "").strip()
-    if text not in choices.values:
-        raise InvalidInput(f"{label}不正确,可选:{'、'.join(str(c.label) for c in choices)}。", field=field,
-                           code="bad_choice")
-    return text
 
 
 # --- sections ----------------------------------------------------------------------------------------------

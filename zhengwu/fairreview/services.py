@@ -20,6 +20,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.inputs import acting_user as _user
+from zhengwu.core.inputs import choice as _choice
 from zhengwu.fairreview import scanner, selectors
 from zhengwu.fairreview.choices import Matcher, RuleCategory, Severity
 from zhengwu.fairreview.models import Finding, Review, Rule
@@ -47,19 +48,14 @@ def _text(value: Any, *, field: str, label: str, max_length: int, required: bool
     return text
 
 
-def _choice(value: Any, choices: Any, field: str, label: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(f"{label}“{value}”不存在。", field=field, code="invalid_choice")
-    return str(value)
-
 
 # --- rules ---------------------------------------------------------------------------------------------------
 
 def _clean_rule(data: dict[str, Any]) -> dict[str, Any]:
     data["code"] = _text(data.get("code"), field="code", label="规则编号", max_length=32).upper()
-    data["category"] = _choice(data.get("category"), RuleCategory, "category", "类别")
-    data["matcher"] = _choice(data.get("matcher") or Matcher.REGEX, Matcher, "matcher", "匹配方式")
-    data["severity"] = _choice(data.get("severity") or Severity.HIGH, Severity, "severity", "严重程度")
+    data["category"] = _choice(data.get("category"), RuleCategory, "category", "类别", code="invalid_choice")
+    data["matcher"] = _choice(data.get("matcher") or Matcher.REGEX, Matcher, "matcher", "匹配方式", code="invalid_choice")
+    data["severity"] = _choice(data.get("severity") or Severity.HIGH, Severity, "severity", "严重程度", code="invalid_choice")
     data["pattern"] = str(data.get("pattern") or "").strip()
     data["unless_pattern"] = str(data.get("unless_pattern") or "").strip()
     data["message"] = _text(data.get("message"), field="message", label="提示", max_length=300)

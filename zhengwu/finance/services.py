@@ -22,6 +22,8 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput
 from zhengwu.core.identifiers import validate_credit_code, validate_mobile
 from zhengwu.core.inputs import acting_user as _user
+from zhengwu.core.inputs import choice as _choice
+from zhengwu.core.inputs import date_value as _date
 from zhengwu.core.inputs import clean_text as _text
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
@@ -91,23 +93,6 @@ def _term(value: Any, *, kind: str, field: str = "term_months") -> int:
     return term
 
 
-def _choice(value: Any, choices: Any, *, field: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(f"未知的取值:{value or '(空)'}。", field=field, code="bad_choice")
-    return value
-
-
-def _date(value: Any, *, field: str, label: str) -> dt.date:
-    if value in (None, ""):
-        raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(f"{label}“{value}”不是有效日期(YYYY-MM-DD)。", field=field, code="bad_date") from None
 
 
 def _phone(value: Any) -> str:

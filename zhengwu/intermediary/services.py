@@ -20,6 +20,8 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.identifiers import validate_credit_code
 from zhengwu.core.inputs import acting_user as _user
+from zhengwu.core.inputs import choice as _choice
+from zhengwu.core.inputs import date_value as _date
 from zhengwu.core.inputs import clean_text as _text
 from zhengwu.core.inputs import locked_row as _locked
 from zhengwu.core.inputs import reference as _ref
@@ -75,18 +77,6 @@ def money(value: Any, *, field: str, label: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _date(value: Any, *, field: str, label: str) -> dt.date:
-    if value in (None, ""):
-        raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(f"{label}“{value}”不是日期(YYYY-MM-DD)。", field=field, code="bad_date") from None
-
 
 def _datetime(value: Any, *, field: str, label: str) -> dt.datetime:
     if value in (None, ""):
@@ -101,11 +91,6 @@ def _datetime(value: Any, *, field: str, label: str) -> dt.datetime:
                                code="bad_datetime") from None
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
-
-def _choice(value: Any, choices: Any, *, field: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(f"未知的取值:{value or '(空)'}。", field=field, code="bad_choice")
-    return value
 
 
 def _today(now: dt.datetime | None) -> dt.date:

@@ -20,6 +20,8 @@ from zhengwu.core import audit
 from zhengwu.core.calendar import add_working_days
 from zhengwu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhengwu.core.inputs import acting_user, clean_text
+from zhengwu.core.inputs import choice as _choice
+from zhengwu.core.inputs import date_value as _date
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.org.models import Department, Enterprise, User
@@ -45,20 +47,6 @@ from zhengwu.projectservice.workflow import FACTOR_WORKFLOW
 
 
 # --- input helpers ---------------------------------------------------------------------------------------------
-
-def _date(value: Any, *, field: str, label: str, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(f"请填写{label}。", field=field, code="required")
-        return None
-    if isinstance(value, dt.datetime):
-        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(f"{label}“{value}”不是日期(YYYY-MM-DD)。", field=field, code="bad_date") from None
 
 
 def _not_future(day: dt.date | None, *, field: str, label: str, today: dt.date) -> None:
@@ -96,13 +84,6 @@ def _positive_decimal(value: Any, *, field: str, label: str) -> Decimal:
         raise InvalidInput(f"{label}最多保留两位小数且小于 100 亿。", field=field, code="bad_number")
     return number
 
-
-def _choice(value: Any, choices: Any, *, field: str, label: str) -> str:
-    text = str(value or "").strip()
-    if text not in choices.values:
-        raise InvalidInput(f"{label}“{text}”无效,应为:{'、'.join(str(c.label) for c in choices)}。", field=field,
-                           code="bad_choice")
-    return text
 
 
 def _today(now: dt.datetime | None) -> dt.date:

@@ -22,6 +22,7 @@ from zhengwu.core.crypto import blind_index
 from zhengwu.core.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from zhengwu.core.identifiers import mask_phone, validate_credit_code, validate_id_card, validate_mobile
 from zhengwu.core.inputs import acting_user as _user
+from zhengwu.core.inputs import choice as _choice
 from zhengwu.core.inputs import clean_text as _text
 from zhengwu.core.inputs import locked_row as _locked
 from zhengwu.core.inputs import reference as _ref
@@ -79,11 +80,6 @@ def _int(value: Any, *, field: str, label: str, low: int, high: int) -> int:
         raise InvalidInput(f"{label}应在 {low} 至 {high} 之间。", field=field, code="out_of_range")
     return number
 
-
-def _choice(value: Any, choices: Any, *, field: str, label: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(f"{label}取值无效:{value or '(空)'}。", field=field, code="bad_choice")
-    return value
 
 
 def notify(users: Iterable[User], *, title: str, url: str = "", level: str = "info", body: str = "") -> int:

@@ -23,6 +23,8 @@ from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.core.inputs import acting_user as _user, clean_text as _text
+from zhengwu.core.inputs import choice as _choice
+from zhengwu.core.inputs import date_value as _date
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Enterprise, Region, RegionLevel
 from zhengwu.org.selectors import regions_visible_to
@@ -66,27 +68,6 @@ def money(value: Any, *, field: str, label: str = "金额", required: bool = Tru
     return amount.quantize(Decimal("0.01"))
 
 
-def _choice(value: Any, choices: Any, *, field: str, required: bool = True) -> str:
-    if not value and not required:
-        return ""
-    if value not in choices.values:
-        raise InvalidInput(f"未知的取值:{value or '(空)'}。", field=field, code="bad_choice")
-    return value
-
-
-def _date(value: Any, *, field: str, label: str, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-        return None
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(f"{label}“{value}”不是日期(YYYY-MM-DD)。", field=field, code="bad_date") from None
 
 
 def _not_after(later: dt.date | None, earlier: dt.date | None, *, field: str, message: str) -> None:

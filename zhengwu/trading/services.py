@@ -23,6 +23,7 @@ from zhengwu.core.identifiers import validate_credit_code
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.core.inputs import acting_user as _user, clean_text as _text
+from zhengwu.core.inputs import choice as _choice
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Department, Enterprise
 from zhengwu.trading import checks, hooks
@@ -64,11 +65,6 @@ MAX_MONEY = Decimal("99999999999999.99")
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-def _choice(value: Any, choices: Any, field: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(f"未知的取值:{value}。", field=field, code="bad_choice")
-    return value
 
 
 def money(value: Any, *, field: str, required: bool = True, allow_zero: bool = False) -> Decimal | None:

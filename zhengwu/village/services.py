@@ -3,7 +3,7 @@ event each; refusals are :mod:`zhengwu.core.errors` naming the field (nothing ha
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
@@ -17,6 +17,7 @@ from zhengwu.core import audit
 from zhengwu.core.errors import Conflict, InvalidInput
 from zhengwu.core.periods import local_day_bounds
 from zhengwu.core.inputs import clean_text
+from zhengwu.core.inputs import date_value as _date
 from zhengwu.core.permissions import require
 from zhengwu.core.workflow import create_with_status
 from zhengwu.org.models import Region, RegionLevel, User
@@ -47,20 +48,6 @@ def _scoped_check(actor: Any, queryset: Any, obj: Any) -> None:
     from zhengwu.core.permissions import get_visible
     get_visible(queryset, pk=obj.pk)
 
-
-def _date(value: Any, *, field: str, label: str, required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(f"{label}不能为空。", field=field, code="required")
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(f"{label}格式不正确(应为 YYYY-MM-DD)。", field=field, code="bad_date") from None
 
 
 def _not_future(value: date, *, field: str, label: str) -> None:
