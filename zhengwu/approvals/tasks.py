@@ -7,8 +7,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from zhengwu.core import context
+from zhengwu.core.scheduling import once_per_tick
 
 
+@once_per_tick
 @db_periodic_task(crontab(hour="3", minute="40"))
 @lock_task("zhengwu-approvals-reconcile")
 def approvals_reconcile_nightly() -> dict[str, int]:

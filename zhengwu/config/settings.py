@@ -158,6 +158,14 @@ else:
             },
         }
     }
+# Read replicas (docs/deploy.md, province cluster): aliases replica1, replica2, ... that serve the reads of the blocks
+# inside core.db.replica_reads() only (the dashboard warming and report jobs); everything else uses the primary.
+ZHENGWU_READ_REPLICAS = []
+for _n, _url in enumerate([u.strip() for u in (env("ZHENGWU_REPLICA_URLS") or "").split(",") if u.strip()], 1):
+    DATABASES[f"replica{_n}"] = {**dj_database_url.parse(_url, conn_max_age=env_int("ZHENGWU_CONN_MAX_AGE", 60)),
+                                 "TEST": {"MIRROR": "default"}}
+    ZHENGWU_READ_REPLICAS.append(f"replica{_n}")
+DATABASE_ROUTERS = ["zhengwu.config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -------------------------------------------------------------------
@@ -280,6 +288,11 @@ else:
         "immediate": env_bool("ZHENGWU_HUEY_IMMEDIATE"),
         "consumer": {"workers": env_int("ZHENGWU_WORKERS", 2), "worker_type": "thread", "flush_locks": True},
     }
+
+# Tests and drills only (core/scheduling.py; the cluster test): these periodic jobs (task names, or "*") are due every
+# minute whatever their crontab. Production ignores it.
+ZHENGWU_PERIODIC_EVERY_MINUTE = [] if PRODUCTION else [
+    n.strip() for n in (env("ZHENGWU_PERIODIC_EVERY_MINUTE") or "").split(",") if n.strip()]
 
 # --- the platform -----------------------------------------------------------
 ZHENGWU = {

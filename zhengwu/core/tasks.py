@@ -7,8 +7,10 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from zhengwu.core import context
 from zhengwu.core.reminders import run_sweeps
+from zhengwu.core.scheduling import once_per_tick
 
 
+@once_per_tick
 @db_periodic_task(crontab(minute="*/10"))
 @lock_task("zhengwu-reminders-sweep")
 def reminders_sweep() -> dict[str, int]:
@@ -16,6 +18,7 @@ def reminders_sweep() -> dict[str, int]:
         return run_sweeps()
 
 
+@once_per_tick
 @db_periodic_task(crontab(hour="2", minute="30"))
 @lock_task("zhengwu-audit-verify")
 def audit_verify_nightly() -> str:
@@ -44,6 +47,7 @@ def export_run(job_id: int) -> str:
         return export_job_run(job_id=job_id).status
 
 
+@once_per_tick
 @db_periodic_task(crontab(minute="17"))
 @lock_task("zhengwu-exports-purge")
 def exports_purge() -> int:
@@ -52,3 +56,4 @@ def exports_purge() -> int:
 
     with context.outside_request("job:exports_purge"):
         return export_jobs_purge()
+

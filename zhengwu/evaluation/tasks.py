@@ -9,8 +9,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from zhengwu.core import context
+from zhengwu.core.scheduling import once_per_tick
 
 
+@once_per_tick
 @db_periodic_task(crontab(day_of_week="1", hour="6", minute="0"))
 @lock_task("zhengwu-evaluation-weekly-draft")
 def prepare_weekly_drafts() -> int:
@@ -30,6 +32,7 @@ def prepare_weekly_drafts() -> int:
     return made
 
 
+@once_per_tick
 @db_periodic_task(crontab(minute="*"))
 @lock_task("zhengwu-evaluation-fold")
 def fold_rollup_deltas() -> int:

@@ -7,12 +7,15 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from zhengwu.core import context
+from zhengwu.core.db import replica_reads
+from zhengwu.core.scheduling import once_per_tick
 
 
+@once_per_tick
 @db_periodic_task(crontab(minute="*/5"))
 @lock_task("leadership-warm")
 def leadership_warm() -> int:
     from zhengwu.leadership import selectors
 
-    with context.outside_request("job:leadership_warm"):
+    with context.outside_request("job:leadership_warm"), replica_reads():  # reads only; a moment's lag is fine
         return len(selectors.warm())

@@ -6,8 +6,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from zhengwu.core import context
+from zhengwu.core.scheduling import once_per_tick
 
 
+@once_per_tick
 @db_periodic_task(crontab(hour="3", minute="20"))
 @lock_task("zhengwu-smallprojects-alerts")
 def small_project_alerts_daily() -> dict[str, int]:
