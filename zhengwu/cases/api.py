@@ -20,6 +20,7 @@ from zhengwu.cases.schemas import (
 )
 from zhengwu.cases.workflow import CASE_WORKFLOW
 from zhengwu.core.errors import InvalidInput
+from zhengwu.core.paging import mapped
 from zhengwu.core.permissions import get_visible, require
 from zhengwu.core.schemas import ErrorOut
 from zhengwu.org.models import Department, Region
@@ -92,7 +93,7 @@ def case_create(request: HttpRequest, data: CaseIn):
 @paginate(LimitOffsetPagination)
 def case_list(request: HttpRequest, filters: Query[CaseFilter]):
     require(request.user, "cases.view")
-    return [case_out(c) for c in selectors.case_list(user=request.user, filters=filters)]
+    return mapped(selectors.case_list(user=request.user, filters=filters), case_out)
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS})

@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhengwu.core.errors import InvalidInput, NotFound
+from zhengwu.core.paging import mapped
 from zhengwu.core.permissions import require
 from zhengwu.core.schemas import ErrorOut
 from zhengwu.evaluation import selectors, services, services_desk
@@ -154,9 +155,9 @@ def drilldown(request: HttpRequest, filters: Query[DrilldownFilter]):
     indicator = selectors.indicator_get(filters.indicator)
     cases = selectors.drilldown_cases(user=request.user, indicator=indicator, period=period,
                                       group_id=filters.group_id, part=filters.part)
-    return [DrillCaseOut(id=c.pk, number=c.number, item_name=c.item.name, department_id=c.department_id,
-                         status=c.status, status_label=c.get_status_display(), received_at=c.received_at,
-                         completed_at=c.completed_at) for c in cases]
+    return mapped(cases, lambda c: DrillCaseOut(
+        id=c.pk, number=c.number, item_name=c.item.name, department_id=c.department_id, status=c.status,
+        status_label=c.get_status_display(), received_at=c.received_at, completed_at=c.completed_at))
 
 
 @router.post("/cases/{case_id}/remind", response={200: ReminderOut, **ERRORS})

@@ -6,7 +6,7 @@ drill-down from a figure to the cases behind it, and by the benchmark.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable, Iterator
 
 from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from zhengwu.cases.choices import ONLINE_CHANNELS, CaseStatus, Outcome
 from zhengwu.cases.models import Case
 from zhengwu.core.models import Reminder
+from zhengwu.core.periods import day_start
 from zhengwu.evaluation import counters as c
 
 
@@ -77,25 +78,48 @@ SOURCES: dict[str, Callable[[], QuerySet]] = {
 }
 assert set(SOURCES) == set(c.COUNTERS)
 
+#: counter -> the raw column whose local date is the counter's day (``d`` above). A period filters that column
+#: itself, so an index on it can serve the filter: whole local days as a half-open range of moments
+#: (core.periods), never the date expression ``d``, which no index serves (docs/query-plans.md).
+DAY_COLUMNS: dict[str, str] = {
+    "received": "received_at", "received_online": "received_at",
+    "accepted": "accepted_on", "accepted_overdue": "accepted_on",
+    "completed": "completed_at", "completed_overdue": "completed_at", "completed_instant": "completed_at",
+    "completed_reviewed": "completed_at",
+    "reviews": "created_at", "bad_reviews": "created_at",
+    "rectify_due": "rectify_deadline", "rectified_on_time": "rectify_deadline",
+    "reminders": "created_at", "reminders_answered": "created_at",
+}
+assert set(DAY_COLUMNS) == set(c.COUNTERS)
+#: the day columns that are dates already (compared with the dates themselves)
+DATE_COLUMNS = {"accepted_on"}
 
-def _period(qs: QuerySet, start: date | None, end: date | None) -> QuerySet:
+
+def _period(qs: QuerySet, start: date | None, end: date | None, *, counter: str) -> QuerySet:
+    column = DAY_COLUMNS[counter]
+    if column in DATE_COLUMNS:
+        if start is not None:
+            qs = qs.filter(**{f"{column}__gte": start})
+        if end is not None:
+            qs = qs.filter(**{f"{column}__lte": end})
+        return qs
     if start is not None:
-        qs = qs.filter(d__gte=start)
+        qs = qs.filter(**{f"{column}__gte": day_start(start)})
     if end is not None:
-        qs = qs.filter(d__lte=end)
+        qs = qs.filter(**{f"{column}__lt": day_start(end + timedelta(days=1))})
     return qs
 
 
 def raw_rows(counter: str, *, start: date | None = None, end: date | None = None) -> Iterator[tuple[c.Key, int]]:
     """Every rollup key of one counter with its count, straight from the raw table."""
-    qs = _period(SOURCES[counter](), start, end)
+    qs = _period(SOURCES[counter](), start, end, counter=counter)
     for row in qs.values("d", "dept", "town", "itm", "chan").annotate(n=Count("pk")).order_by():
         yield c.Key(row["d"], row["dept"], row["town"], row["itm"], row["chan"]), row["n"]
 
 
 def raw_counts(counter: str, *, start: date, end: date, group: str | None) -> dict[Any, int]:
     """One counter over a period, per department (``group="department"``), per township, or in total (None)."""
-    qs = _period(SOURCES[counter](), start, end)
+    qs = _period(SOURCES[counter](), start, end, counter=counter)
     if group is None:
         return {None: qs.count()}
     field = {"department": "dept", "township": "town"}[group]
@@ -104,7 +128,7 @@ def raw_counts(counter: str, *, start: date, end: date, group: str | None) -> di
 
 def raw_items(*, start: date, end: date, group: str | None) -> dict[Any, set[int]]:
     """The items with cases received in the period, per group (for the time-limit compression)."""
-    qs = _period(SOURCES["received"](), start, end)
+    qs = _period(SOURCES["received"](), start, end, counter="received")
     field = {"department": "dept", "township": "town", None: None}[group]
     result: dict[Any, set[int]] = {}
     for row in qs.values(*(f for f in (field, "itm") if f)).distinct().order_by():
@@ -114,7 +138,7 @@ def raw_items(*, start: date, end: date, group: str | None) -> dict[Any, set[int
 
 def cases_behind(counter: str, *, start: date, end: date, group: str | None, group_id: Any) -> QuerySet:
     """The cases behind a counter's figure (the drill-down of the specialist's desk)."""
-    qs = _period(SOURCES[counter](), start, end)
+    qs = _period(SOURCES[counter](), start, end, counter=counter)
     if group is not None:
         qs = qs.filter(**{{"department": "dept", "township": "town"}[group]: group_id})
     model = qs.model

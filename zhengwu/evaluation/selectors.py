@@ -380,7 +380,9 @@ def drilldown_cases(*, user: Any, indicator: Indicator, period: Period, group_id
                            field="indicator", code="no_cases")
     group = period.group if group_id is not None else None
     qs = raw.cases_behind(counter, start=period.start, end=period.end, group=group, group_id=group_id)
-    return qs.filter(pk__in=cases_visible_to(user).values("pk")).order_by("-received_at", "-pk")
+    # The scope's conditions joined to the query's own (``&``), not ``pk IN (every visible case)``: for a
+    # district-wide reader that subquery reads the whole case table (docs/query-plans.md).
+    return (qs & cases_visible_to(user)).order_by("-received_at", "-pk")
 
 
 # --- the specialist's desk ---------------------------------------------------------------------------

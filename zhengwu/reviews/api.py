@@ -6,6 +6,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhengwu.cases.selectors import case_get
+from zhengwu.core.paging import mapped
 from zhengwu.core.permissions import require
 from zhengwu.core.schemas import ErrorOut
 from zhengwu.reviews import deadlines, selectors, services
@@ -74,7 +75,7 @@ def review_create(request: HttpRequest, data: ReviewIn):
 @paginate(LimitOffsetPagination)
 def review_list(request: HttpRequest, filters: Query[ReviewFilter]):
     require(request.user, "reviews.view")
-    return [review_out(r) for r in selectors.review_list(user=request.user, filters=filters)]
+    return mapped(selectors.review_list(user=request.user, filters=filters), review_out)
 
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, **ERRORS})
@@ -87,8 +88,8 @@ def review_detail(request: HttpRequest, review_id: int):
 @paginate(LimitOffsetPagination)
 def bad_review_list(request: HttpRequest, filters: Query[BadReviewFilter]):
     require(request.user, "reviews.view_bad")
-    return [BadReviewOut(**_handling_data(h, request.user))
-            for h in selectors.bad_review_list(user=request.user, filters=filters)]
+    return mapped(selectors.bad_review_list(user=request.user, filters=filters),
+                  lambda h: BadReviewOut(**_handling_data(h, request.user)))
 
 
 @router.get("/bad/{handling_id}", response={200: BadReviewDetailOut, **ERRORS})

@@ -215,9 +215,11 @@ class YearOnYear:
 def bad_review_change(year: int, *, reviews: QuerySet[Review] | None = None) -> YearOnYear:
     """Bad reviews (after upheld appeals) of ``year`` against the year before, by local date."""
     qs = (reviews if reviews is not None else Review.objects.all()).order_by()
-    counts = qs.filter(COUNTED & BAD).aggregate(
-        current=Count("id", filter=Q(created_at__year=year)),
-        previous=Count("id", filter=Q(created_at__year=year - 1)),
+    # The two years as ranges of the raw column, in the WHERE clause too: the created_at index serves it.
+    first, middle, after = (day_start(date(y, 1, 1)) for y in (year - 1, year, year + 1))
+    counts = qs.filter(COUNTED & BAD, created_at__gte=first, created_at__lt=after).aggregate(
+        current=Count("id", filter=Q(created_at__gte=middle)),
+        previous=Count("id", filter=Q(created_at__lt=middle)),
     )
     return YearOnYear(year=year, bad_reviews=counts["current"], previous_bad_reviews=counts["previous"])
 

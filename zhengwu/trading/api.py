@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhengwu.core.errors import InvalidInput
+from zhengwu.core.paging import mapped
 from zhengwu.core.permissions import require
 from zhengwu.core.middleware import client_ip, received_at
 from zhengwu.core.schemas import ErrorOut
@@ -476,7 +477,7 @@ def bid_list(request: HttpRequest, tender_id: int | None = None):
     qs = selectors.bids_visible_to(request.user).select_related(*selectors.BID_RELATED)
     if tender_id is not None:
         qs = qs.filter(registration__tender_section__tender_id=tender_id)
-    return [bid_out(b) for b in qs]
+    return mapped(qs.order_by("pk"), bid_out)
 
 
 @router.get("/bids/{bid_id}/receipt", response={200: ReceiptOut, **ERRORS})
