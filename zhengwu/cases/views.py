@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -39,6 +38,7 @@ from zhengwu.cases.models import Case
 from zhengwu.cases.workflow import CASE_WORKFLOW
 from zhengwu.core import audit
 from zhengwu.core.errors import AppError, Conflict, Forbidden, NotFound
+from zhengwu.core.paging import EstimatedCountPaginator
 from zhengwu.core.ui import DEADLINE_TONES, Tone
 from zhengwu.core.web import handles_app_errors, is_htmx, permission_required_403
 from zhengwu.core.workflow import Transition
@@ -111,7 +111,7 @@ def filter_choices_for(user: Any, names: tuple[str, ...]) -> dict[str, list[tupl
 
 
 def _page(request: HttpRequest, qs: QuerySet[Case]) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return EstimatedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request: HttpRequest) -> str:

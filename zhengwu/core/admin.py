@@ -1,49 +1,12 @@
 from datetime import timedelta
 
 from django.contrib import admin
-from django.core.paginator import Paginator
-from django.db import connections
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import admin_calendar  # noqa: F401  (registers the calendar models)
 from zhengwu.core.models import AuditEvent
-
-#: Above this many rows (by the planner's estimate) an unfiltered list shows the estimate instead of counting.
-ESTIMATE_ABOVE = 200_000
-
-
-def estimated_rows(model) -> int | None:  # noqa: ANN001
-    """PostgreSQL's estimate of the rows of ``model``'s table (the sum over its partitions when partitioned), or
-    None on another engine or before the table was ever analysed."""
-    connection = connections["default"]
-    if connection.vendor != "postgresql":
-        return None
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT SUM(GREATEST(c.reltuples, 0)), BOOL_OR(c.reltuples >= 0) FROM pg_class c "
-            "WHERE (c.oid = %s::regclass AND c.relkind <> 'p') "  # a partitioned parent: its partitions' rows only
-            "OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass)",
-            [table, table])
-        total, analysed = cursor.fetchone()
-    return int(total) if analysed else None
-
-
-class EstimatedCountPaginator(Paginator):
-    """An unfiltered list of a very large table (the audit trail: hundreds of millions of rows at province scale)
-    shows the planner's estimate instead of a ``COUNT(*)`` over every row; a filtered one counts."""
-
-    @cached_property
-    def count(self) -> int:
-        query = getattr(self.object_list, "query", None)
-        if query is not None and not query.where:
-            estimate = estimated_rows(self.object_list.model)
-            if estimate is not None and estimate > ESTIMATE_ABOVE:
-                return estimate
-        return super().count
-
+from zhengwu.core.paging import EstimatedCountPaginator
 
 class RecentActionFilter(admin.SimpleListFilter):
     """The action filter offers the actions of the last 7 days (an index range on the time), not a

@@ -614,3 +614,19 @@ def test_every_page_renders_in_english_too(client, clerk_a, leader_a, case_a):  
         response = client.get(url)
         assert response.status_code == 200, url
         assert '<html lang="en">' in response.content.decode()
+
+
+def test_an_unfiltered_list_of_a_huge_scope_shows_the_estimate_and_a_filtered_one_counts(case_a, center_admin,
+                                                                                       monkeypatch):
+    # At province scale a district-wide reader's unfiltered list would COUNT(*) tens of millions of cases on every
+    # page; the paginator takes PostgreSQL's estimate instead (core/paging.py; on SQLite there is none).
+    from zhengwu.core import paging
+
+    monkeypatch.setattr(paging, "estimated_rows", lambda model: 48_000_000)
+    client = Client()
+    client.force_login(center_admin)
+    unfiltered = client.get(reverse("cases:list"))
+    assert unfiltered.context["page_obj"].paginator.count == 48_000_000
+    assert [r.case.pk for r in unfiltered.context["rows"]] == [case_a.pk]
+    filtered = client.get(reverse("cases:list"), {"q": case_a.number})
+    assert filtered.context["page_obj"].paginator.count == 1

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from zhengwu.core import admin as core_admin
+from zhengwu.core import paging
 from zhengwu.core import audit
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.testing import make_user
@@ -52,7 +52,7 @@ def test_an_unfiltered_list_counts_exactly_below_the_threshold(auditor_client):
 def test_an_unfiltered_list_above_the_threshold_shows_the_estimate_and_a_filtered_one_counts(auditor_client,
                                                                                                monkeypatch):
     audit.record(actor="system", action="matrix.estimate", obj=("core.test", "1"))
-    monkeypatch.setattr(core_admin, "estimated_rows", lambda model: 987_654_321)
+    monkeypatch.setattr(paging, "estimated_rows", lambda model: 987_654_321)
     response = auditor_client.get(LIST)
     assert response.context["cl"].result_count == 987_654_321
     filtered = auditor_client.get(LIST, {"action": "matrix.estimate"})
@@ -65,9 +65,9 @@ def test_the_estimate_is_postgresql_s_row_estimate_after_analyze():
         audit.record(actor="system", action="matrix.analyse", obj=("core.test", str(n)))
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {AuditEvent._meta.db_table}")
-    assert core_admin.estimated_rows(AuditEvent) == AuditEvent.objects.count()
+    assert paging.estimated_rows(AuditEvent) == AuditEvent.objects.count()
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no planner estimate")
 def test_other_engines_have_no_estimate():
-    assert core_admin.estimated_rows(AuditEvent) is None
+    assert paging.estimated_rows(AuditEvent) is None
