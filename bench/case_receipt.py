@@ -1,13 +1,14 @@
 """Case receipt through the API (create + accept) against the bare ceiling, on SQLite and PostgreSQL.
 
-    python bench/case_receipt.py [--seconds 15] [--clients 1,8,32] [--db sqlite,postgres]
+    python bench/case_receipt.py [--seconds 15] [--clients 1,8,32] [--db sqlite,postgres] [--app-processes 1,2]
 
 Starts gunicorn with 2 workers on loopback (production settings path, DEBUG off), drives it
 with N client threads on keep-alive connections for a fixed time per run, and reports receipts
 per second and p50/p99 latency of one receipt (two requests). The platform path runs with
 token authentication, validation, data scopes, the workflow engine and the audit chain; the bare
-path (bench/bare.py) does the same database writes with none of that. Results go to
-docs/PERFORMANCE.md.
+path (bench/bare.py) does the same database writes with none of that. ``--app-processes 2`` starts
+two such gunicorn instances (two app nodes) on two ports against the same database and spreads the
+client threads over them (client i talks to port i mod 2). Results go to docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
@@ -58,14 +59,14 @@ print(json.dumps({"item": item.pk, "department": dept.pk, "token": raw}))
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def start_server(env: dict[str, str]) -> subprocess.Popen:
+def start_server(env: dict[str, str], port: int = PORT) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "8", "-b", f"127.0.0.1:{PORT}", "--keep-alive", "30",
-         "--log-level", "warning", "zhengwu.config.wsgi:application"],
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "8", "-b", f"127.0.0.1:{port}",
+         "--keep-alive", "30", "--log-level", "warning", "zhengwu.config.wsgi:application"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     for _ in range(100):
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
                 return proc
@@ -90,7 +91,9 @@ def ids(n: int, seed: int) -> list[str]:
     return [make_id_card(rng=rng) for _ in range(n)]
 
 
-def drive(*, path: str, clients: int, seconds: float, ctx: dict, id_pool: list[str]) -> dict:
+def drive(*, path: str, clients: int, seconds: float, ctx: dict, id_pool: list[str],
+          ports: list[int] | None = None) -> dict:
+    ports = ports or [PORT]
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {ctx['token']}"}
     latencies: list[float] = []
     errors: list[str] = []
@@ -108,7 +111,8 @@ def drive(*, path: str, clients: int, seconds: float, ctx: dict, id_pool: list[s
 
     def client(n: int) -> None:
         rng = random.Random(n)
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        port = ports[n % len(ports)]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine: list[float] = []
         barrier.wait()
         while time.perf_counter() < stop_at:
@@ -129,7 +133,7 @@ def drive(*, path: str, clients: int, seconds: float, ctx: dict, id_pool: list[s
                 with lock:
                     errors.append(str(exc)[:200])
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 continue
             mine.append(time.perf_counter() - t0)
         conn.close()
@@ -152,7 +156,7 @@ def drive(*, path: str, clients: int, seconds: float, ctx: dict, id_pool: list[s
             "errors": len(errors), "first_error": errors[0] if errors else ""}
 
 
-def run_db(kind: str, clients_list: list[int], seconds: float) -> list[list[object]]:
+def run_db(kind: str, clients_list: list[int], seconds: float, processes_list: list[int]) -> list[list[object]]:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "ZHENGWU_", "REDIS_URL"))}
     tmp = Path(tempfile.mkdtemp(prefix="zw-bench-"))
     env = {**base_env, "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "ZHENGWU_VAR": str(tmp),
@@ -166,19 +170,26 @@ def run_db(kind: str, clients_list: list[int], seconds: float) -> list[list[obje
     try:
         ctx = prepare(env)
         id_pool = ids(5000, seed=7)
-        server = start_server(env)
-        try:
-            for clients in clients_list:
-                platform = drive(path="platform", clients=clients, seconds=seconds, ctx=ctx, id_pool=id_pool)
-                bare = drive(path="bare", clients=clients, seconds=seconds, ctx=ctx, id_pool=id_pool)
-                ratio = platform["rate"] / bare["rate"] if bare["rate"] else float("nan")
-                rows.append([kind, clients, f"{platform['rate']:.1f}",
-                             f"{platform['p50']:.1f} / {platform['p99']:.1f}", f"{bare['rate']:.1f}",
-                             f"{bare['p50']:.1f} / {bare['p99']:.1f}", f"{ratio:.2f}",
-                             platform["errors"] + bare["errors"]])
-                print(rows[-1], platform["first_error"] or bare["first_error"], flush=True)
-        finally:
-            stop_server(server)
+        for processes in processes_list:
+            ports = [PORT + i for i in range(processes)]
+            servers: list[subprocess.Popen] = []
+            try:
+                for port in ports:
+                    servers.append(start_server(env, port))
+                for clients in clients_list:
+                    platform = drive(path="platform", clients=clients, seconds=seconds, ctx=ctx, id_pool=id_pool,
+                                     ports=ports)
+                    bare = drive(path="bare", clients=clients, seconds=seconds, ctx=ctx, id_pool=id_pool,
+                                 ports=ports)
+                    ratio = platform["rate"] / bare["rate"] if bare["rate"] else float("nan")
+                    rows.append([kind, processes, clients, f"{platform['rate']:.1f}",
+                                 f"{platform['p50']:.1f} / {platform['p99']:.1f}", f"{bare['rate']:.1f}",
+                                 f"{bare['p50']:.1f} / {bare['p99']:.1f}", f"{ratio:.2f}",
+                                 platform["errors"] + bare["errors"]])
+                    print(rows[-1], platform["first_error"] or bare["first_error"], flush=True)
+            finally:
+                for server in servers:
+                    stop_server(server)
     finally:
         if db:
             subprocess.run(["psql", ADMIN_DSN, "-qc", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"], check=False)
@@ -191,20 +202,26 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--app-processes", default="1,2",
+                        help="app processes (gunicorn instances of 2 workers, one port each) to run, e.g. 1,2")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
+    processes = [int(p) for p in args.app_processes.split(",")]
     rows = []
     for kind in args.db.split(","):
-        rows += run_db(kind, clients, args.seconds)
+        rows += run_db(kind, clients, args.seconds, processes)
     body = (f"One receipt = `POST /api/v1/cases/cases` + `POST …/transitions {{accept}}` with a bearer token "
             f"(platform) against `POST /bare/cases` + `POST /bare/cases/{{id}}/accept` (same rows, no layers). "
-            f"gunicorn, 2 workers × 8 threads (gthread, keep-alive), loopback, {args.seconds:.0f} s per cell; the client threads run on the same "
-            f"2-core machine. SQLite in WAL mode; {postgres_version(ADMIN_DSN)}.\n\n"
-            + table(["database", "clients", "platform receipts/s", "p50 / p99 ms", "bare receipts/s",
+            f"Each app process is one gunicorn, 2 workers × 8 threads (gthread, keep-alive), on its own loopback "
+            f"port; with 2 app processes the client threads alternate between the two ports (as behind a "
+            f"round-robin proxy, without the proxy). {args.seconds:.0f} s per cell; the client threads and every "
+            f"app process run on the same {os.cpu_count()}-core machine. SQLite in WAL mode; "
+            f"{postgres_version(ADMIN_DSN)}.\n\n"
+            + table(["database", "app processes", "clients", "platform receipts/s", "p50 / p99 ms", "bare receipts/s",
                      "p50 / p99 ms", "platform / bare", "errors"], rows))
     write_section("case_receipt", "Case receipt through the API", body,
                   command=f"python bench/case_receipt.py --seconds {args.seconds:.0f} --clients {args.clients} "
-                          f"--db {args.db}")
+                          f"--db {args.db} --app-processes {args.app_processes}")
     print(body)
 
 

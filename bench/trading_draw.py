@@ -171,8 +171,8 @@ def build_world(*, experts: int, projects: int, seed: int) -> dict[str, Any]:
             agent=agent, supervising_department=departments[p % 5] if p % 2 else None, **extra)
         assert project.above_limit == above, (p, project.above_limit)
         tender = services.tender_create(actor="bench", project=project, title=f"{project.name}招标公告",
-                                        documents_issued_at=issued, on_sale_from=issued.date(),
-                                        on_sale_to=(issued + dt.timedelta(days=5)).date(),
+                                        documents_issued_at=issued, on_sale_from=timezone.localdate(issued),
+                                        on_sale_to=timezone.localdate(issued + dt.timedelta(days=5)),
                                         bid_deadline=now + dt.timedelta(days=1))
         tender = services.tender_publish(actor="bench", tender=tender, now=issued)
         for offer in TenderSection.objects.filter(tender=tender).select_related("section").order_by("section__number"):
@@ -191,8 +191,8 @@ def build_world(*, experts: int, projects: int, seed: int) -> dict[str, Any]:
             tendering_party_credit_code=make_credit_code(random.Random(899)),
             sections=[{"name": "历史标段", "contract_kind": "works", "estimate": "1"}])
         history_tender = services.tender_create(actor="bench", project=history_project, title="历史",
-                                                documents_issued_at=issued, on_sale_from=issued.date(),
-                                                on_sale_to=(issued + dt.timedelta(days=5)).date(),
+                                                documents_issued_at=issued, on_sale_from=timezone.localdate(issued),
+                                                on_sale_to=timezone.localdate(issued + dt.timedelta(days=5)),
                                                 bid_deadline=now + dt.timedelta(days=1))
         Section.objects.bulk_create([Section(project=history_project, number=n, name="历史标段", contract_kind="works",
                                              estimate=1) for n in range(2, HISTORY_DRAWS + 1)], batch_size=1000)
