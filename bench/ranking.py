@@ -347,7 +347,11 @@ def pg_sizes(dsn: str) -> dict[str, float]:
         db = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         rollup = conn.execute("SELECT pg_total_relation_size('evaluation_dailyrollup'), "
                               "(SELECT count(*) FROM evaluation_dailyrollup)").fetchone()
-        cases = conn.execute("SELECT pg_total_relation_size('cases_case'), pg_relation_size('cases_case')").fetchone()
+        # cases_case is partitioned on PostgreSQL (docs/partitioning.md): its size is its partitions' sum
+        cases = conn.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(relid)), pg_total_relation_size('cases_case')), "
+            "coalesce(sum(pg_relation_size(relid)), pg_relation_size('cases_case')) "
+            "FROM pg_partition_tree('cases_case')").fetchone()
     return {"db_gb": db / 2**30, "rollup_mb": rollup[0] / 2**20, "rollup_rows": rollup[1],
             "cases_gb": cases[0] / 2**30, "cases_heap_gb": cases[1] / 2**30}
 

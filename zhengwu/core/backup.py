@@ -93,7 +93,10 @@ def _sqlite_tables(db: sqlite3.Connection) -> list[tuple[str, list[str]]]:
 
 
 def _pg_tables(cursor: Any) -> list[tuple[str, list[str]]]:
-    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    # a partitioned table's rows are read through the table, not once more through each partition
+    cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+                   "ORDER BY c.relname")
     tables = [r[0] for r in cursor.fetchall()]
     out = []
     for table in tables:
@@ -438,10 +441,41 @@ def _restore_pg(member: Path, *, clean: bool) -> None:
     args = [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
             "-d", str(connection.settings_dict["NAME"])]
     if clean:
-        args[1:1] = ["--clean", "--if-exists"]
+        _restore_pg_clean(member)
+        return
     done = subprocess.run([*args, str(member)], env=_pg_env(), capture_output=True)  # nosec B603
     if done.returncode != 0:
         raise BackupError(f"pg_restore 失败:{done.stderr.decode(errors='replace').strip()}")
+
+
+def _restore_pg_clean(member: Path) -> None:
+    """Restore over an existing schema in one transaction. ``pg_restore --clean`` alone cannot: it drops a
+    partition's primary key before its parent's, which PostgreSQL refuses (docs/partitioning.md). So the target's
+    partitioned tables are dropped first, then pg_restore's clean-and-create script runs, both inside one psql
+    transaction that rolls back whole on the first error."""
+    db = _pg_connect()
+    try:
+        names = [r[0] for r in db.execute(
+            "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY 1").fetchall()]
+    finally:
+        db.close()
+    drop = "".join(f"DROP TABLE IF EXISTS public.{_quote(name)} CASCADE;" for name in names) or "SELECT 1;"
+    with tempfile.TemporaryFile() as errors:
+        script = subprocess.Popen([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",  # nosec B603
+                                   "--no-privileges", "-f", "-", str(member)],
+                                  stdout=subprocess.PIPE, stderr=errors, env=_pg_env())
+        done = subprocess.run([_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",  # nosec B603
+                               "-d", str(connection.settings_dict["NAME"]), "-c", drop, "-f", "-"],
+                              stdin=script.stdout, env=_pg_env(), capture_output=True)
+        script.stdout.close()
+        script.wait()
+        errors.seek(0)
+        problem = errors.read().decode(errors="replace").strip() if script.returncode else ""
+    if done.returncode != 0:  # psql's error first: pg_restore then only reports the pipe psql closed
+        raise BackupError(f"pg_restore 失败:{done.stderr.decode(errors='replace').strip()}")
+    if problem:
+        raise BackupError(f"pg_restore 失败:{problem}")
 
 
 def verify(manifest: dict[str, Any]) -> RestoreResult:

@@ -57,3 +57,18 @@ def exports_purge() -> int:
     with context.outside_request("job:exports_purge"):
         return export_jobs_purge()
 
+
+@once_per_tick
+@db_periodic_task(crontab(hour="3", minute="40"))
+@lock_task("zhengwu-partitions-ensure")
+def partitions_ensure() -> str:
+    """Create next years' partitions of the large tables and empty DEFAULT (daily; docs/partitioning.md)."""
+    from django.db import connection
+
+    from zhengwu.core import partitions
+
+    if not partitions.supported(connection):
+        return partitions.NOT_USED.format(vendor=connection.vendor)
+    with context.outside_request("job:partitions_ensure"):
+        created = partitions.ensure()
+    return f"{len(created)} partitions created, {sum(c.moved for c in created)} rows moved from DEFAULT"
