@@ -250,3 +250,20 @@ def test_on_sqlite_the_command_and_the_daily_task_say_partitioning_is_not_used()
     assert _run("ensure", "--years-ahead", "3").startswith("partitioning is not used on sqlite")
     assert partitions_ensure.call_local() == "partitioning is not used on sqlite: only PostgreSQL partitions tables"
     assert partitions.ensure() == [] and partitions.partition_list() == []
+
+
+def test_no_new_foreign_key_into_a_partitioned_table_expects_a_database_constraint():
+    """PostgreSQL cannot point a foreign key at ``id`` alone of a partitioned table: a new relation to the case or
+    the audit event with ``db_constraint=True`` would make its migration fail on PostgreSQL only. The three that
+    existed before the partitioning migration dropped their constraints there (docs/partitioning.md)."""
+    from django.apps import apps as django_apps
+
+    from zhengwu.core import partitions
+
+    dropped_by_the_migration = {("reviews.review", "case"), ("cases.casesuspension", "case"),
+                                ("approvals.applicationitem", "case")}
+    partitioned = {m for m in django_apps.get_models() if m._meta.db_table in partitions.PARTITIONED}
+    assert {m._meta.db_table for m in partitioned} == set(partitions.PARTITIONED)
+    constrained = {(m._meta.label_lower, f.name) for m in django_apps.get_models() for f in m._meta.local_fields
+                   if f.is_relation and f.related_model in partitioned and f.db_constraint}
+    assert constrained == dropped_by_the_migration
