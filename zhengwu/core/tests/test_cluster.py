@@ -16,7 +16,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -29,6 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+
+from zhengwu.core.tests.throwaway_pg import ThrowawayPostgres
 
 DUE_CASES = 40
 PASSWORD = "Cluster-test-pass-1"
@@ -154,48 +155,11 @@ class Cluster:
             PYTHONUNBUFFERED="1",
             ZHENGWU_PERIODIC_EVERY_MINUTE=",".join(UNDER_TEST),
         )
-        self.pg_name: str | None = None
-        self._pg: Any = None
-        self._pg_create()
-
-    # --- the PostgreSQL database (as test_faults.py) ---------------------------------------------------------
-
-    def _pg_admin(self) -> Any:
-        import psycopg
-        from psycopg.conninfo import make_conninfo
-
-        try:
-            return psycopg.connect(make_conninfo(SUITE_URL), autocommit=True)
-        except psycopg.OperationalError:
-            return psycopg.connect(make_conninfo(SUITE_URL, dbname="postgres"), autocommit=True)
-
-    def _pg_create(self) -> None:
-        from psycopg import sql
-
-        name = f"zw_cluster_{os.getpid()}_{secrets.token_hex(4)}"
-        with self._pg_admin() as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        self.pg_name = name
-        self.pg_url = urlunsplit(urlsplit(SUITE_URL)._replace(path="/" + name))
-        self.env["DATABASE_URL"] = self.pg_url
-
-    def _pg_drop(self) -> None:
-        from psycopg import sql
-
-        if self._pg is not None:
-            self._pg.close()
-            self._pg = None
-        if self.pg_name is not None:
-            with self._pg_admin() as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.pg_name)))
-            self.pg_name = None
+        self.pg = ThrowawayPostgres(SUITE_URL, "zw_cluster")
+        self.env["DATABASE_URL"] = self.pg.url
 
     def query(self, sql: str, *params: Any) -> list[tuple]:
-        if self._pg is None:
-            import psycopg
-
-            self._pg = psycopg.connect(self.pg_url, autocommit=True)
-        return self._pg.execute(sql, params or None).fetchall()
+        return self.pg.query(sql, *params)
 
     # --- subprocesses -------------------------------------------------------------------------------------------
 
@@ -264,7 +228,7 @@ class Cluster:
                 proc.wait(timeout=30)
         finally:
             try:
-                self._pg_drop()
+                self.pg.drop()
             finally:
                 self.redis.flushdb()  # this database only (never FLUSHALL)
                 self.redis.close()

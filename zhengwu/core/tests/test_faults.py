@@ -17,7 +17,6 @@ import http.client
 import json
 import os
 import random
-import secrets
 import signal
 import socket
 import sqlite3
@@ -27,10 +26,11 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+
+from zhengwu.core.tests.throwaway_pg import ThrowawayPostgres
 
 SEED = 20261129
 CASE_THREADS = 2
@@ -124,48 +124,13 @@ class World:
         self.worker: subprocess.Popen | None = None
         self.server_starts = 0
         self.worker_starts = 0
-        self.suite_url = suite_url
-        self.pg_name: str | None = None  # the PostgreSQL database while it exists
-        self.pg_url: str | None = None
-        self._pg: Any = None  # the test's own connection to it (autocommit)
+        self.pg: ThrowawayPostgres | None = None  # the PostgreSQL database while it exists
         if suite_url:  # last: once the database exists, close() must drop it
-            self._pg_create()
+            self.pg = ThrowawayPostgres(suite_url, "zw_faults")
+            self.env["DATABASE_URL"] = self.pg.url
         else:
             self.db = tmp_path / "faults.sqlite3"
             self.env["ZHENGWU_SQLITE_PATH"] = str(self.db)
-
-    # --- the PostgreSQL database ----------------------------------------------------------------------------------
-
-    def _pg_admin(self) -> Any:
-        """An autocommit connection to the server of ``DATABASE_URL`` (its database, else ``postgres``)."""
-        import psycopg
-        from psycopg.conninfo import make_conninfo
-
-        try:
-            return psycopg.connect(make_conninfo(self.suite_url), autocommit=True)
-        except psycopg.OperationalError:
-            return psycopg.connect(make_conninfo(self.suite_url, dbname="postgres"), autocommit=True)
-
-    def _pg_create(self) -> None:
-        from psycopg import sql
-
-        name = f"zw_faults_{os.getpid()}_{secrets.token_hex(4)}"
-        with self._pg_admin() as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        self.pg_name = name
-        self.pg_url = urlunsplit(urlsplit(self.suite_url)._replace(path="/" + name))
-        self.env["DATABASE_URL"] = self.pg_url
-
-    def _pg_drop(self) -> None:
-        from psycopg import sql
-
-        if self._pg is not None:
-            self._pg.close()
-            self._pg = None
-        if self.pg_name is not None:
-            with self._pg_admin() as admin:  # FORCE: a backend of a killed server may not have noticed yet
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.pg_name)))
-            self.pg_name = None
 
     def python(self, code: str) -> None:
         prelude = "import django; django.setup(); from zhengwu.core.tests import test_faults as f; "
@@ -226,7 +191,8 @@ class World:
             self.kill_server()
             self.kill_worker()
         finally:
-            self._pg_drop()
+            if self.pg is not None:
+                self.pg.drop()
 
     def query(self, sql: str, *params: Any) -> list[tuple]:
         """Rows of ``sql`` (portable SQL, ``?`` placeholders) on the fault database, as plain tuples."""
@@ -236,13 +202,9 @@ class World:
                 return db.execute(sql, params).fetchall()
             finally:
                 db.close()
-        if self._pg is None:  # one connection for the whole test: the sweep is polled every few milliseconds
-            import psycopg
-
-            self._pg = psycopg.connect(self.pg_url, autocommit=True)
         if params:
             sql = sql.replace("%", "%%").replace("?", "%s")
-        return self._pg.execute(sql, params or None).fetchall()
+        return self.pg.query(sql, *params)
 
 
 # Each worker loads the URLs (and the API) before it serves, as a production server warmed up by its first
