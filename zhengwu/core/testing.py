@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from zhengwu.org.models import Department, Enterprise, Region, RegionKind, RegionLevel, User
@@ -76,3 +77,12 @@ def assert_error(response: Any, status: int, field: str | None) -> dict[str, Any
     assert body["field"] == field
     assert body["message"]
     return body
+
+
+_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']((?:https?:)?//[^"']*)""", re.IGNORECASE)
+
+
+def external_references(html: str) -> list[str]:
+    """Every ``src``/``href`` of ``html`` that points at another origin (a CDN would be one): none may, since the
+    platform runs on networks without the internet and every asset is vendored."""
+    return _EXTERNAL.findall(html)

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.navigation import menu_for
-from zhengwu.core.testing import make_user
+from zhengwu.core.testing import external_references, make_user
 from zhengwu.org.roles import Role
 from zhengwu.trading import figures, services_award, services_fees, services_sessions
 from zhengwu.trading.choices import AwardMode, DecisionMethod, FundingSource, ProjectType, RemoteSessionStatus, VenueKind
@@ -472,7 +472,7 @@ def test_the_figures_page_shows_exactly_the_numbers_of_trading_figures(staff, ye
             shown["remote_sessions:main:value"]) == ("0.3333", "2", "1")
     page = text_of(response)
     assert 'data-testid="chart-month"' in page and "vendor/echarts/echarts.min.js" in page
-    assert "cdn" not in page.lower()
+    assert external_references(page) == []
 
 
 def test_the_excel_export_has_the_same_figures_in_its_cells(staff, year_2024):
