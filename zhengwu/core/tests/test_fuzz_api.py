@@ -32,7 +32,7 @@ from schemathesis.checks import not_a_server_error
 from zhengwu.config.api import api
 
 # Each operation runs in its own transaction (pytest-django's), inside the module's world; both are rolled back.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once_per_ci]
 
 EXAMPLES = int(os.environ.get("ZHENGWU_FUZZ_EXAMPLES", "5"))
 DEMO_SEED = 12

@@ -25,7 +25,7 @@ from zhengwu.org.tests.test_accounts_duties import _example
 
 from .kinds import A, B, KINDS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once_per_ci]
 
 REPO = Path(__file__).resolve().parents[4]
 WRITE_METHODS = ("post", "put", "patch", "delete")
