@@ -8,6 +8,7 @@ from zhengwu.core import admin_calendar  # noqa: F401  (registers the calendar m
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.paging import EstimatedCountPaginator
 
+
 class RecentActionFilter(admin.SimpleListFilter):
     """The action filter offers the actions of the last 7 days (an index range on the time), not a
     ``SELECT DISTINCT`` over the whole trail; any action can still be typed into the URL (``?action=…``)."""
