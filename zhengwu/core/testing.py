@@ -86,3 +86,26 @@ def external_references(html: str) -> list[str]:
     """Every ``src``/``href`` of ``html`` that points at another origin (a CDN would be one): none may, since the
     platform runs on networks without the internet and every asset is vendored."""
     return _EXTERNAL.findall(html)
+
+
+def web_url_patterns() -> list[tuple[str, Any]]:
+    """Every URL pattern of the web interface (not the API, not the Django admin, no regex routes) as
+    ``("/full/<int:pk>/route/", URLPattern)``, walking the nested resolvers: what the scope matrix and the duties
+    tests request."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[tuple[str, Any]] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            route = str(p.pattern)
+            if isinstance(p, URLResolver):
+                if not route.startswith(("api/", "admin/")):
+                    walk(p.url_patterns, prefix + route)
+            elif isinstance(p, URLPattern):
+                full = "/" + prefix + route
+                if "^" not in full and "(?P" not in full:
+                    found.append((full, p))
+
+    walk(get_resolver().url_patterns, "")
+    return found

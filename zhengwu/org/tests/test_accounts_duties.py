@@ -12,12 +12,11 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import models
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhengwu.config.api import api
 from zhengwu.core.errors import InvalidInput
 from zhengwu.core.models import AuditEvent
-from zhengwu.core.testing import make_user
+from zhengwu.core.testing import make_user, web_url_patterns
 from zhengwu.org import services
 from zhengwu.org.checks import check_default_accounts
 from zhengwu.org.demo import DEMO_PASSWORD
@@ -77,23 +76,8 @@ _SAMPLE = {"int": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000
 
 def _web_paths() -> list[str]:
     """Every URL of the web interface (not the API, not the Django admin) with sample values in its parameters."""
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:  # noqa: ANN001
-        for p in patterns:
-            route = str(p.pattern)
-            if isinstance(p, URLResolver):
-                if route.startswith(("api/", "admin/")):
-                    continue
-                walk(p.url_patterns, prefix + route)
-            elif isinstance(p, URLPattern):
-                full = prefix + route
-                full = re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE.get(m.group(1) or "str", "1"), full)
-                if "^" in full or "(?P" in full:
-                    continue
-                found.append("/" + full)
-
-    walk(get_resolver().url_patterns, "")
+    found = [re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE.get(m.group(1) or "str", "1"), full)
+             for full, _pattern in web_url_patterns()]
     return sorted(set(found))
 
 

@@ -16,11 +16,11 @@ from typing import Any, Callable
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhengwu.cases.models import Case
 from zhengwu.cases.selectors import cases_visible_to
 from zhengwu.config.api import api
+from zhengwu.core.testing import web_url_patterns
 from zhengwu.org.tests.test_accounts_duties import _example
 
 from .kinds import A, B, KINDS
@@ -82,23 +82,8 @@ def _api_permissions(func: Any) -> frozenset[str]:
 @functools.cache
 def web_routes() -> list[dict[str, Any]]:
     """Every URL of the web interface (not the API, not the Django admin) with the permissions its view requires."""
-    found: list[dict[str, Any]] = []
-
-    def walk(patterns: list[Any], prefix: str) -> None:
-        for p in patterns:
-            route = str(p.pattern)
-            if isinstance(p, URLResolver):
-                if route.startswith(("api/", "admin/")):
-                    continue
-                walk(p.url_patterns, prefix + route)
-            elif isinstance(p, URLPattern):
-                full = "/" + prefix + route
-                if "^" in full or "(?P" in full:
-                    continue
-                template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", full)
-                found.append({"template": template, "perms": _view_permissions(p.callback)})
-
-    walk(get_resolver().url_patterns, "")
+    found = [{"template": re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", full), "perms": _view_permissions(p.callback)}
+             for full, p in web_url_patterns()]
     return sorted(found, key=lambda r: r["template"])
 
 
