@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date
 from typing import Any
+
+from django.utils import timezone
 
 from zhengwu.org.models import Department, Enterprise, Region, RegionKind, RegionLevel, User
 from zhengwu.org.roles import Role
@@ -109,3 +112,11 @@ def web_url_patterns() -> list[tuple[str, Any]]:
 
     walk(get_resolver().url_patterns, "")
     return found
+
+
+def pin_today(monkeypatch: Any, day: date) -> None:
+    """Make ``timezone.localdate()`` (no argument: today) return ``day`` for one test; converting a given moment
+    still works."""
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate",
+                        lambda value=None, tz=None: day if value is None else real(value, tz))

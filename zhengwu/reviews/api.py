@@ -112,9 +112,12 @@ def bad_review_transition(request: HttpRequest, handling_id: int, data: Transiti
 @router.get("/stats", response={200: StatsOut, **ERRORS})
 def review_stats(request: HttpRequest, filters: Query[StatsFilter]):
     require(request.user, "reviews.view_stats")
+    """The figures of the reviews in the reader's scope for the period (the review's local date). With neither
+    ``date_from`` nor ``date_to`` the period is the current year up to today; the answer names the period used."""
     reviews = filters.apply(selectors.reviews_visible_to(request.user))
-    stats = selectors.review_stats(reviews=reviews, date_from=filters.date_from, date_to=filters.date_to)
-    return StatsOut(date_from=filters.date_from, date_to=filters.date_to, **stats.as_dict())
+    date_from, date_to = selectors.stats_period(filters.date_from, filters.date_to)
+    stats = selectors.review_stats(reviews=reviews, date_from=date_from, date_to=date_to)
+    return StatsOut(date_from=date_from, date_to=date_to, **stats.as_dict())
 
 
 @router.get("/stats/year-on-year", response={200: YearOnYearOut, **ERRORS})

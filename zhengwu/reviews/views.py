@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhengwu.core.errors import AppError, InvalidInput
+from zhengwu.core.paging import EstimatedCountPaginator
 from zhengwu.core.web import handles_app_errors, is_htmx, permission_required_403
 from zhengwu.core.workflow import Transition
 from zhengwu.org import selectors as org_selectors
@@ -44,7 +44,7 @@ TONES = {"REVIEW_LEVEL_TONES": REVIEW_LEVEL_TONES, "HANDLING_STATUS_TONES": HAND
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return EstimatedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -101,9 +101,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     if request.user.has_perm("reviews.view_stats"):
         scope = StatsFilter(date_from=filters.date_from, date_to=filters.date_to,
                             department_id=filters.department_id, township_id=filters.township_id)
-        context["stats"] = selectors.review_stats(reviews=scope.apply(visible), date_from=filters.date_from,
-                                                  date_to=filters.date_to)
-        year = (filters.date_to or timezone.localdate()).year
+        date_from, date_to = selectors.stats_period(filters.date_from, filters.date_to)
+        context["stats"] = selectors.review_stats(reviews=scope.apply(visible), date_from=date_from,
+                                                  date_to=date_to)
+        context["stats_period"] = {"date_from": date_from, "date_to": date_to,
+                                   "default": filters.date_from is None and filters.date_to is None}
+        year = (date_to or timezone.localdate()).year
         context["year_on_year"] = selectors.bad_review_change(year, reviews=scope.apply(visible))
     return render(request, "reviews/list.html", context)
 

@@ -80,15 +80,6 @@ ALLOWED: list[Allowed] = [
         sql=r'FROM "evaluation_rollupdelta"',
         reason="small by design: folded every minute, holds about one minute of live changes",
     ),
-    # The review list shows the figures of the whole scope when no period is chosen (all reviews ever made): a
-    # period-less count cannot use an index. The fix is a product decision (default the figures to the current
-    # year, or read the all-time counts from the evaluation rollups): left to the lead, see docs/query-plans.md.
-    Allowed(
-        source=r"^screen reviews: list ",
-        table="reviews_review",
-        sql=r'AS "excluded" FROM "reviews_review"$',
-        reason="decision pending: the review list's period-less all-time figures (no period, so no range)",
-    ),
 ]
 
 

@@ -6,13 +6,13 @@ department A, 赵窗口 a clerk of department B, 周群众 a citizen, and the an
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.test import Client
 
 from zhengwu.cases.testing import at
-from zhengwu.core.testing import make_department, make_user
+from zhengwu.core.testing import make_department, make_user, pin_today
 from zhengwu.org.roles import Role
 from zhengwu.reviews.choices import HandlingStatus
 from zhengwu.reviews.models import BadReviewHandling, Review
@@ -205,6 +205,17 @@ def test_the_stats_of_the_users_scope(world):
     assert r.status_code == 200, r.content
     body = r.json()
     assert (body["reviews"], body["bad_reviews"], body["bad_rate"], body["good_rate"]) == (2, 1, 50.0, 50.0)
+
+
+def test_stats_with_no_period_are_the_current_years_and_name_it(world, monkeypatch):
+    pin_today(monkeypatch, date(2024, 12, 31))
+    review(case=world["case"], when="2023-09-30 10:00", level=1)
+    review(case=world["case"], when="2024-09-30 10:00", level=5, channel="on_site")
+    r = client_for(world["leader_a"]).get(f"{API}/stats")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["date_from"], body["date_to"]) == ("2024-01-01", "2024-12-31")
+    assert (body["reviews"], body["bad_reviews"]) == (1, 0)
 
 
 def test_stats_for_a_reversed_period_are_a_422(world):

@@ -7,13 +7,15 @@ department A, 赵窗口 a clerk of department B, 周群众 a citizen, and the an
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from zhengwu.core import navigation
 from zhengwu.core.models import AuditEvent
-from zhengwu.core.testing import make_department, make_user
+from zhengwu.core.testing import make_department, make_user, pin_today
 from zhengwu.org.roles import Role
 from zhengwu.reviews.choices import HandlingStatus
 from zhengwu.reviews.models import BadReviewHandling, Review
@@ -104,16 +106,54 @@ def test_an_unfinished_case_on_the_rating_page_is_shown_next_to_the_number(world
 
 # --- the review list -----------------------------------------------------------------------------------
 
+@pytest.fixture
+def today_is_2024_12_31(monkeypatch):
+    pin_today(monkeypatch, dt.date(2024, 12, 31))
+
+
+def stats_period(html: str) -> str:
+    start = html.index('data-testid="review-stats-period"')
+    return " ".join(html[start:html.index("</p>", start)].split())
+
+
 def test_the_review_list_shows_the_figures_to_a_leader(world):
     case = completed_case(clerk=world["clerk_a"])
     review(case=case, when="2024-09-30 10:00", level=5, channel="on_site")
     review(case=case, when="2024-09-30 10:00", level=2)
-    r = client_for(world["leader_a"]).get(reverse("reviews:list"))
+    r = client_for(world["leader_a"]).get(reverse("reviews:list"), {"date_from": "2024-09-01", "date_to": "2024-09-30"})
     assert r.status_code == 200
     html = r.content.decode()
     assert 'data-testid="review-stats"' in html
     assert "50.0%" in html
     assert case.number in html
+    assert stats_period(html).endswith("统计期间:2024-09-01 至 2024-09-30")
+
+
+def test_with_no_period_the_figures_are_the_current_years_and_the_list_keeps_every_review(world, today_is_2024_12_31):
+    """All-time figures would count every review ever made in the scope (docs/query-plans.md): with no period
+    the figures cover the year to date and say so; the list below still shows every review."""
+    last_year = completed_case(clerk=world["clerk_a"])
+    review(case=last_year, when="2023-06-30 10:00", level=1)
+    this_year = completed_case(clerk=world["clerk_a"])
+    review(case=this_year, when="2024-03-01 10:00", level=5)
+    review(case=this_year, when="2024-12-31 09:00", level=4, channel="on_site")
+    r = client_for(world["leader_a"]).get(reverse("reviews:list"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert stats_period(html).endswith("统计期间:2024-01-01 至 2024-12-31(未选择期间,默认本年度)")
+    assert r.context["stats"].reviews == 2
+    assert r.context["stats"].bad_reviews == 0
+    assert r.context["page_obj"].paginator.count == 3
+    assert last_year.number in html and this_year.number in html
+
+
+def test_one_end_of_the_period_is_kept_as_chosen(world, today_is_2024_12_31):
+    case = completed_case(clerk=world["clerk_a"])
+    review(case=case, when="2023-06-30 10:00", level=1)
+    review(case=case, when="2024-03-01 10:00", level=5, channel="on_site")
+    r = client_for(world["leader_a"]).get(reverse("reviews:list"), {"date_to": "2024-06-30"})
+    assert stats_period(r.content.decode()).endswith("统计期间:截至 2024-06-30")
+    assert (r.context["stats"].reviews, r.context["stats"].bad_reviews) == (2, 1)
 
 
 def test_a_clerk_sees_the_list_without_the_figures(world):
