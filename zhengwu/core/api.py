@@ -70,15 +70,15 @@ def calendar_between(request: HttpRequest, start: date, end: date) -> BetweenOut
 
 @router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS})
 def audit_events(request: HttpRequest, object_type: str | None = None, object_id: str | None = None,
-                 action: str | None = None, limit: int = Query(100, ge=1, le=1000)) -> list:
+                 action: str | None = None, actor_label: str | None = None, request_id: str | None = None,
+                 limit: int = Query(100, ge=1, le=1000)) -> list:
+    """The latest events of the trail, newest first, narrowed by exact values; each filter has an index."""
     require(request.user, "core.view_audit")
     qs = AuditEvent.objects.order_by("-created_at", "-id")
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    if action:
-        qs = qs.filter(action=action)
+    for name, value in (("object_type", object_type), ("object_id", object_id), ("action", action),
+                        ("actor_label", actor_label), ("request_id", request_id)):
+        if value:
+            qs = qs.filter(**{name: value})
     return list(qs[:limit])
 
 

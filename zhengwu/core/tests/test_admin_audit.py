@@ -1,5 +1,6 @@
-"""The audit trail's admin list at province scale: no COUNT(*) over every row when unfiltered, no SELECT DISTINCT
-over the whole trail for the action filter (docs/query-plans.md)."""
+"""The audit trail's readers at province scale: the admin list makes no COUNT(*) over every row when unfiltered, no
+SELECT DISTINCT over the whole trail for the action filter, and searches exact values an index serves, not
+substrings; the audit API filters by the same exact values (docs/query-plans.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zhengwu.core import paging
@@ -71,3 +73,51 @@ def test_the_estimate_is_postgresql_s_row_estimate_after_analyze():
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no planner estimate")
 def test_other_engines_have_no_estimate():
     assert paging.estimated_rows(AuditEvent) is None
+
+
+@pytest.fixture
+def trail():
+    """Three events whose object ids, actors and request ids contain one another as substrings."""
+    events = {}
+    for name, object_id, actor, request_id in (("short", "123", "u12", "r1"), ("long", "1234", "u123", "r12"),
+                                               ("other", "9", "u9", "r123")):
+        event = audit.record(actor=actor, action="matrix.search", obj=("core.test", object_id))
+        AuditEvent.objects.filter(pk=event.pk).update(request_id=request_id)
+        events[name] = AuditEvent.objects.get(pk=event.pk)
+    return events
+
+
+@pytest.mark.parametrize(("term", "found"), [
+    ("123", {"short"}),           # the object id 123, not 1234 nor the actor u123 nor the request r123
+    (" 1234 ", {"long"}),         # surrounding spaces are dropped
+    ("u123", {"long"}),           # an actor
+    ("r123", {"other"}),          # a request
+    ("12", set()),                # a substring of everything finds nothing
+])
+def test_the_admin_search_finds_exact_object_ids_actors_and_requests(auditor_client, trail, term, found):
+    response = auditor_client.get(LIST, {"q": term})
+    assert response.status_code == 200
+    assert set(response.context["cl"].result_list) == {trail[name] for name in found}
+
+
+def test_the_admin_search_asks_the_database_for_exact_values(auditor_client, trail):
+    with CaptureQueriesContext(connection) as ctx:
+        auditor_client.get(LIST, {"q": "123"})
+    trail_queries = [q["sql"] for q in ctx.captured_queries if 'FROM "core_auditevent"' in q["sql"]]
+    assert trail_queries
+    assert not [sql for sql in trail_queries if "LIKE" in sql.upper()]
+
+
+@pytest.mark.parametrize(("params", "found"), [
+    ({"actor_label": "u123"}, ["long"]),
+    ({"request_id": "r1"}, ["short"]),
+    ({"object_id": "1234"}, ["long"]),
+    ({"object_id": "9", "object_type": "core.test", "action": "matrix.search"}, ["other"]),
+    ({"actor_label": "u12", "request_id": "r12"}, []),
+])
+def test_the_audit_api_filters_by_exact_values(trail, params, found):
+    client = Client()
+    client.force_login(make_user(role=Role.AUDIT_ADMIN, username="api-reader"))
+    response = client.get("/api/v1/core/audit/events", params)
+    assert response.status_code == 200, response.content
+    assert [e["id"] for e in response.json()] == [trail[name].pk for name in found]

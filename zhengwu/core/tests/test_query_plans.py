@@ -268,7 +268,11 @@ def screens(world: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("retrieval: requests", "center_admin", "/retrieval/"),
         ("retrieval: inbox", "clerk_a", "/retrieval/inbox/"),
         ("audit: admin list", "audit_admin", "/admin/core/auditevent/"),
+        ("audit: admin list, one action", "audit_admin", "/admin/core/auditevent/?action=case.receive"),
+        ("audit: admin list, searched", "audit_admin", f"/admin/core/auditevent/?q={case.pk}"),
         ("api audit: events", "audit_admin", "/api/v1/core/audit/events"),
+        ("api audit: events of an action", "audit_admin", "/api/v1/core/audit/events?action=case.receive"),
+        ("api audit: events of an object id", "audit_admin", f"/api/v1/core/audit/events?object_id={case.pk}"),
         (
             "api audit: events of a case",
             "audit_admin",
