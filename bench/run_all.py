@@ -81,6 +81,9 @@ PARTS = [
                 "--import-pairs", "1", "--results", "{work}/ranking.json"],
         DISTRICT: ["--districts", "1", "--cases-per-district", "613000", "--results", "{work}/ranking.json"],
         PROVINCE: ["--districts", "82", "--cases-per-district", "613000", "--keep"]}, nice=True),
+    Part("audit_scale", "audit_scale.py", ["audit_scale"], {
+        QUICK: ["--cases", "20000", "--runs", "3"],
+        DISTRICT: ["--cases", "613000", "--runs", "20"]}, nice=True),
     Part("trading_seal", "trading_seal.py", ["trading_seal"], {
         QUICK: ["--mb", "1", "--runs", "3", "--tenders", "1", "--db", "sqlite,postgres"],
         DISTRICT: ["--mb", "10", "--runs", "20", "--db", "sqlite,postgres,postgres+ssb"]}, nice=True),
