@@ -627,6 +627,8 @@ def test_an_unfiltered_list_of_a_huge_scope_shows_the_estimate_and_a_filtered_on
     client.force_login(center_admin)
     unfiltered = client.get(reverse("cases:list"))
     assert unfiltered.context["page_obj"].paginator.count == 48_000_000
+    assert 'data-testid="case-count">约 ' in unfiltered.content.decode()
     assert [r.case.pk for r in unfiltered.context["rows"]] == [case_a.pk]
     filtered = client.get(reverse("cases:list"), {"q": case_a.number})
     assert filtered.context["page_obj"].paginator.count == 1
+    assert 'data-testid="case-count">共 1 件' in filtered.content.decode()

@@ -75,6 +75,47 @@ def test_other_engines_have_no_estimate():
     assert paging.estimated_rows(AuditEvent) is None
 
 
+def events_of(action: str, n: int):
+    for k in range(n):
+        audit.record(actor="system", action=action, obj=("core.test", str(k)))
+    return AuditEvent.objects.filter(action=action).order_by("-id")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the capped count and the planner's estimate are "
+                    "PostgreSQL's; SQLite counts exactly")
+def test_a_filtered_list_above_the_threshold_stops_counting_and_shows_an_estimate(monkeypatch):
+    monkeypatch.setattr(paging, "ESTIMATE_ABOVE", 3)
+    counted = []
+    monkeypatch.setattr(paging, "planned_rows", lambda qs: counted.append(qs) or 2)
+    paginator = paging.EstimatedCountPaginator(events_of("matrix.many", 6), 2)
+    # the count stopped after ESTIMATE_ABOVE + 1 rows; the planner's estimate (2) is below that, so 4 it is
+    assert (paginator.count, paginator.is_estimate, len(counted)) == (4, True, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+def test_the_planned_rows_of_a_filtered_list_are_the_planner_s_estimate():
+    events = events_of("matrix.planned", 4)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {AuditEvent._meta.db_table}")
+    # on a handful of rows spread over a dozen yearly partitions the estimate is rough, but it is a row count
+    # the planner gives without running the query
+    estimate = paging.planned_rows(events)
+    assert isinstance(estimate, int) and estimate >= 1
+
+
+def test_a_filtered_list_below_the_threshold_counts_exactly(monkeypatch):
+    monkeypatch.setattr(paging, "ESTIMATE_ABOVE", 10)
+    paginator = paging.EstimatedCountPaginator(events_of("matrix.few", 6), 2)
+    assert (paginator.count, paginator.is_estimate) == (6, False)
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="checks the SQLite behaviour")
+def test_on_sqlite_a_filtered_list_above_the_threshold_still_counts_exactly(monkeypatch):
+    monkeypatch.setattr(paging, "ESTIMATE_ABOVE", 3)
+    paginator = paging.EstimatedCountPaginator(events_of("matrix.many", 6), 2)
+    assert (paginator.count, paginator.is_estimate) == (6, False)
+
+
 @pytest.fixture
 def trail():
     """Three events whose object ids, actors and request ids contain one another as substrings."""

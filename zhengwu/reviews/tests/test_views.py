@@ -200,7 +200,7 @@ def test_the_desk_and_the_list_keep_to_a_query_budget(world, django_assert_max_n
     client = client_for(world["specialist"])
     with django_assert_max_num_queries(10):
         assert client.get(reverse("reviews:bad_list")).status_code == 200
-    with django_assert_max_num_queries(12):  # the list and its figures
+    with django_assert_max_num_queries(13):  # the list and its figures; on PostgreSQL the table's row estimate
         assert client.get(reverse("reviews:list")).status_code == 200
 
 
