@@ -42,17 +42,12 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.pages import pct  # noqa: E402
-from bench.report import postgres_version, table, write_section  # noqa: E402
+from bench.report import log, postgres_version, table, write_section  # noqa: E402
 
 ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-STARTED = time.perf_counter()
 RARE_ACTION = "backup.restore"
 EVENT_COLUMNS = ("chain", "seq", "created_at", "actor_label", "action", "object_type", "object_id", "from_state",
                  "to_state", "reason", "payload", "request_id", "ip", "origin", "digest")
-
-
-def log(message: str) -> None:
-    print(f"[{time.perf_counter() - STARTED:7.0f}s] {message}", flush=True)
 
 
 # --- the trail -------------------------------------------------------------------------------------------------

@@ -43,18 +43,13 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import postgres_version, table, write_section  # noqa: E402
+from bench.report import log, postgres_version, table, write_section  # noqa: E402
 
 ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 START, END = date(2023, 1, 1), date(2023, 12, 31)
 WEEK = (date(2023, 6, 26), date(2023, 7, 2))  # the first published week of the demo
 CODES = ("online_rate", "acceptance_overdue_rate", "completion_overdue_rate", "instant_rate", "limit_compression",
          "review_coverage", "bad_review_rate", "rectification_on_time_rate", "reminder_response_rate")
-STARTED = time.perf_counter()
-
-
-def log(message: str) -> None:
-    print(f"[{time.perf_counter() - STARTED:7.0f}s] {message}", flush=True)
 
 
 def drop_caches() -> bool:

@@ -10,6 +10,7 @@ import os
 import platform
 import re
 import subprocess
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +21,15 @@ HEADER = """# Performance
 Figures written by the benchmarks in `bench/` (never by the test suite). Each
 section says the machine, the command and the date of its run.
 """
+
+
+#: when the benchmark process started (this module is imported first): the origin of :func:`log`'s clock
+STARTED = time.perf_counter()
+
+
+def log(message: str) -> None:
+    """A progress line with the seconds since the benchmark started."""
+    print(f"[{time.perf_counter() - STARTED:7.0f}s] {message}", flush=True)
 
 
 def machine() -> str:
