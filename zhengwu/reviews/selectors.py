@@ -195,13 +195,12 @@ def review_stats_by(*, reviews: QuerySet[Review], key: str | None, date_from: da
     return {k: ReviewStats(**v) for k, v in rows.items()}
 
 
-def stats_period(date_from: date | None, date_to: date | None, *, today: date | None = None
-                 ) -> tuple[date | None, date | None]:
+def stats_period(date_from: date | None, date_to: date | None) -> tuple[date | None, date | None]:
     """The period of the review figures of a list or the stats API: the one chosen; with neither end chosen, the
     current year up to today (本年度). All-time figures would count every review ever made in the scope, which no
     index can bound at province scale (docs/query-plans.md); one end chosen is kept as it is."""
     if date_from is None and date_to is None:
-        today = today or timezone.localdate()
+        today = timezone.localdate()
         return date(today.year, 1, 1), today
     return date_from, date_to
 

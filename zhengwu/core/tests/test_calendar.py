@@ -37,6 +37,7 @@ from zhengwu.core.errors import InvalidInput
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.models_calendar import CalendarOverride, CalendarYear
 from zhengwu.core.services_calendar import calendar_import
+from zhengwu.core.testing import pin_today
 
 pytestmark = pytest.mark.django_db
 
@@ -474,7 +475,7 @@ def test_the_error_runs_only_with_deploy_and_the_warning_on_every_command():
 
 
 def test_check_deploy_fails_on_29_november_2026(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 11, 29))
+    pin_today(monkeypatch, dt.date(2026, 11, 29))
 
     issues = run_checks(tags=[checks.CALENDAR_TAG], include_deployment_checks=True)
 
